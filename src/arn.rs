@@ -1,0 +1,181 @@
+//! ARNs and ARN patterns, matched segment by segment (R1-R6, O7).
+//!
+//! An ARN is `arn:partition:service:region:account:resource`; the resource is
+//! everything after the fifth colon and may hold colons of its own (R1). Both
+//! the request ARN and the policy pattern are split at the first five colons
+//! only, and policy variables are substituted inside the resource part after
+//! the split, so an identity id such as `us-east-1:1111` cannot shift the
+//! segments (V6).
+
+use crate::pattern::{Case, Pattern};
+
+/// A borrowed ARN split at its first five colons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Arn<'a> {
+    /// partition, service, region, account.
+    pub head: [&'a str; 4],
+    /// Everything after the fifth colon.
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    /// Splits `text`, or returns `None` if it is not `arn:` followed by five
+    /// colon-separated parts.
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let rest = text.strip_prefix("arn:")?;
+        let mut parts = rest.splitn(5, ':');
+        let head = [parts.next()?, parts.next()?, parts.next()?, parts.next()?];
+        let resource = parts.next()?;
+        Some(Arn { head, resource })
+    }
+
+    /// The account segment.
+    pub fn account(&self) -> &'a str {
+        self.head[3]
+    }
+
+    /// The text from segment `index` (0 = partition … 4 = resource) to the end.
+    fn rest_from(&self, full: &'a str, index: usize) -> &'a str {
+        // Skip `arn:` and `index` further colons.
+        let mut offset = 4;
+        for part in self.head.iter().take(index) {
+            offset += part.len() + 1;
+        }
+        full.get(offset..).unwrap_or_default()
+    }
+}
+
+/// Options that change how ARN patterns match (⚠ R4, R6 in SEMANTICS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ArnMatchCase {
+    /// Case for partition, service, region and account.
+    pub head: Case,
+    /// Case for the resource part.
+    pub resource: Case,
+    /// Let a `*` that ends a middle segment run across colons (the live docs'
+    /// literal wording, R4). Off by default.
+    pub star_crosses_colons: bool,
+}
+
+/// A compiled ARN pattern from a `Resource` entry or an `Arn*` condition value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ArnPattern {
+    /// `*`: every resource, ARN or not (R2).
+    Any,
+    /// A full pattern: one matcher per head segment plus the resource part.
+    Full {
+        head: Box<[Pattern; 4]>,
+        resource: Pattern,
+    },
+    /// Fewer than six segments whose last one ends in `*`: that star absorbs
+    /// the rest of the request ARN (R4). `segments[last]` is matched against
+    /// the remainder of the ARN from that position.
+    Short { segments: Box<[Pattern]> },
+    /// Something that is not an ARN pattern; it matches only identical text.
+    Literal(Pattern),
+    /// An `Arn*` condition value with fewer than six parts: ARN conditions
+    /// compare all six components (O7), so it matches no ARN.
+    Never,
+}
+
+impl ArnPattern {
+    /// Matches `text` (the full request ARN), using `arn` when it parsed.
+    /// `vars` holds resolved variable values for the resource part.
+    pub fn is_match(
+        &self,
+        text: &str,
+        arn: Option<&Arn<'_>>,
+        vars: &[&str],
+        case: ArnMatchCase,
+    ) -> bool {
+        match self {
+            ArnPattern::Any => true,
+            ArnPattern::Never => false,
+            ArnPattern::Literal(p) => p.is_match(text, vars, case.resource),
+            ArnPattern::Full { head, resource } => {
+                let Some(arn) = arn else { return false };
+                for (index, (pattern, part)) in head.iter().zip(arn.head).enumerate() {
+                    if case.star_crosses_colons
+                        && pattern.tokens().last() == Some(&crate::pattern::Token::Star)
+                    {
+                        return self.crossing_match(index, text, arn, vars, case);
+                    }
+                    if !pattern.is_match(part, vars, case.head) {
+                        return false;
+                    }
+                }
+                resource.is_match(arn.resource, vars, case.resource)
+            }
+            ArnPattern::Short { segments } => {
+                let Some(arn) = arn else { return false };
+                let last = segments.len().saturating_sub(1);
+                for (index, pattern) in segments.iter().enumerate() {
+                    if index == last {
+                        return pattern.is_match(arn.rest_from(text, index), vars, case.head);
+                    }
+                    let Some(part) = arn.head.get(index) else {
+                        return false;
+                    };
+                    if !pattern.is_match(part, vars, case.head) {
+                        return false;
+                    }
+                }
+                false
+            }
+        }
+    }
+
+    /// Doc-literal R4 mode: the head segment at `index` ends in `*`, so it
+    /// matches a prefix of the remaining text and the rest is matched as a
+    /// whole glob against the remainder.
+    fn crossing_match(
+        &self,
+        index: usize,
+        text: &str,
+        arn: &Arn<'_>,
+        vars: &[&str],
+        case: ArnMatchCase,
+    ) -> bool {
+        let ArnPattern::Full { head, resource } = self else {
+            return false;
+        };
+        // Rebuild the remaining pattern as one glob over the remaining text.
+        let mut tokens = Vec::new();
+        for (i, pattern) in head.iter().enumerate().skip(index) {
+            if i > index {
+                tokens.push(crate::pattern::Token::Lit(":".into()));
+            }
+            tokens.extend(pattern.tokens().iter().cloned());
+        }
+        tokens.push(crate::pattern::Token::Lit(":".into()));
+        tokens.extend(resource.tokens().iter().cloned());
+        let glob = Pattern::from_tokens(tokens);
+        glob.is_match(arn.rest_from(text, index), vars, case.head)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r1_resource_part_keeps_its_colons() {
+        let arn =
+            Arn::parse("arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s").unwrap();
+        assert_eq!(arn.head, ["aws", "logs", "us-east-1", "123456789012"]);
+        assert_eq!(arn.resource, "log-group:g:log-stream:s");
+        assert_eq!(arn.account(), "123456789012");
+        assert!(Arn::parse("arn:aws:s3::bucket").is_none());
+        assert!(Arn::parse("*").is_none());
+        let s3 = Arn::parse("arn:aws:s3:::bucket/key").unwrap();
+        assert_eq!(s3.head, ["aws", "s3", "", ""]);
+    }
+
+    #[test]
+    fn rest_from_skips_whole_segments() {
+        let text = "arn:aws:sqs:us-east-1:123:queue";
+        let arn = Arn::parse(text).unwrap();
+        assert_eq!(arn.rest_from(text, 2), "us-east-1:123:queue");
+        assert_eq!(arn.rest_from(text, 4), "queue");
+    }
+}

@@ -1,0 +1,538 @@
+//! Turns a parsed [`Document`] into evaluation-ready matchers. Everything
+//! that depends only on the policy fails here, with its path: unknown
+//! operators, bad numbers, dates, CIDRs and base64, misplaced or malformed
+//! variables, invalid actions, resources and principals.
+
+use std::sync::Arc;
+
+use crate::arn::ArnPattern;
+use crate::condition::{
+    decode_base64, parse_date, parse_network, ArnOperand, Condition, Decimal, Operands, Operator,
+    OperatorError, Test, TextOperand,
+};
+use crate::error::PolicyErrorKind;
+use crate::json::LineIndex;
+use crate::options::Options;
+use crate::parse::Diagnostics;
+use crate::pattern::Pattern;
+use crate::policy::{Document, Effect, Item, PolicyType, Statement, Version};
+use crate::principal::{compile_entry, PrincipalMatcher};
+use crate::variable::{has_variable_syntax, tokenize, Variable, Wildcards};
+
+/// A 1-based line and column in a policy's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Position {
+    /// 1-based line.
+    #[serde(rename = "Line")]
+    pub line: usize,
+    /// 1-based column, in characters.
+    #[serde(rename = "Column")]
+    pub column: usize,
+}
+
+/// `Action`/`NotAction`, compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ActionMatcher {
+    pub negated: bool,
+    pub patterns: Box<[Pattern]>,
+}
+
+/// One `Resource`/`NotResource` entry, compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ResourceEntry {
+    pub pattern: ArnPattern,
+    pub vars: Box<[Variable]>,
+    pub source: Box<str>,
+}
+
+/// `Resource`/`NotResource`, compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ResourceMatcher {
+    pub negated: bool,
+    pub entries: Box<[ResourceEntry]>,
+}
+
+/// A statement ready to evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompiledStatement {
+    pub index: usize,
+    pub sid: Option<Arc<str>>,
+    pub effect: Effect,
+    pub start: Position,
+    pub end: Position,
+    pub principal: Option<PrincipalMatcher>,
+    pub actions: ActionMatcher,
+    pub resources: Option<ResourceMatcher>,
+    pub conditions: Box<[Condition]>,
+}
+
+/// A policy ready to evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompiledPolicy {
+    pub id: Arc<str>,
+    pub policy_type: PolicyType,
+    /// Organization level for SCPs and RCPs (root first); 0 otherwise.
+    pub level: u32,
+    pub statements: Box<[CompiledStatement]>,
+}
+
+/// Compiles `document`; problems go to `diags`.
+pub(crate) fn compile_document(
+    document: &Document,
+    text: &str,
+    id: Arc<str>,
+    policy_type: PolicyType,
+    level: u32,
+    options: &Options,
+    diags: &mut Diagnostics,
+) -> CompiledPolicy {
+    let substitute = document.substitutes_variables()
+        || (document.version == Version::Missing && options.missing_version_substitutes);
+    let lines = LineIndex::new(text);
+    let mut compiler = Compiler {
+        substitute,
+        options,
+        diags,
+    };
+    let statements = document
+        .statements
+        .iter()
+        .filter_map(|s| {
+            compiler.diags.statement = Some(s.index);
+            compiler.diags.sid = s.sid.clone();
+            compiler.statement(s, text, &lines)
+        })
+        .collect();
+    compiler.diags.statement = None;
+    compiler.diags.sid = None;
+    CompiledPolicy {
+        id,
+        policy_type,
+        level,
+        statements,
+    }
+}
+
+struct Compiler<'a> {
+    substitute: bool,
+    options: &'a Options,
+    diags: &'a mut Diagnostics,
+}
+
+fn position(lines: &LineIndex, text: &str, offset: usize) -> Position {
+    let (line, column) = lines.position(text, offset);
+    Position { line, column }
+}
+
+impl Compiler<'_> {
+    fn statement(
+        &mut self,
+        s: &Statement,
+        text: &str,
+        lines: &LineIndex,
+    ) -> Option<CompiledStatement> {
+        let errors_before = self.diags.items.len();
+        let actions = s.action.as_ref().map(|a| ActionMatcher {
+            negated: a.negated,
+            patterns: a.items.iter().filter_map(|i| self.action(i)).collect(),
+        });
+        let resources = s.resource.as_ref().map(|r| ResourceMatcher {
+            negated: r.negated,
+            entries: r.items.iter().filter_map(|i| self.resource(i)).collect(),
+        });
+        let principal = s.principal.as_ref().map(|p| {
+            let mut entries = Vec::new();
+            let mut sources: Vec<Box<str>> = p
+                .entries
+                .iter()
+                .map(|(_, i)| i.text.as_str().into())
+                .collect();
+            if p.wildcard {
+                entries.push(crate::principal::PrincipalEntry::Any);
+                sources.push("*".into());
+            }
+            for (kind, item) in &p.entries {
+                if self.no_variables(item, "Principal") {
+                    match compile_entry(*kind, &item.text) {
+                        Ok(entry) => entries.push(entry),
+                        Err(reason) => self.diags.error(
+                            &item.path,
+                            item.offset,
+                            PolicyErrorKind::Principal {
+                                value: item.text.clone(),
+                                reason,
+                            },
+                        ),
+                    }
+                }
+            }
+            PrincipalMatcher {
+                negated: p.negated,
+                entries: entries.into(),
+                sources: sources.into(),
+            }
+        });
+        let conditions: Vec<Condition> = s
+            .conditions
+            .iter()
+            .filter_map(|c| self.condition(&c.operator, &c.key, &c.values))
+            .collect();
+        if self.diags.has_errors_since(errors_before) {
+            return None;
+        }
+        Some(CompiledStatement {
+            index: s.index,
+            sid: s.sid.as_deref().map(Arc::from),
+            effect: s.effect,
+            start: position(lines, text, s.span.start),
+            end: position(lines, text, s.span.end),
+            principal,
+            actions: actions?,
+            resources,
+            conditions: conditions.into(),
+        })
+    }
+
+    /// Variables are not allowed here (V2); in a policy without
+    /// substitution `${…}` is plain text and allowed.
+    fn no_variables(&mut self, item: &Item, element: &str) -> bool {
+        if self.substitute && has_variable_syntax(&item.text) {
+            self.diags.error(
+                &item.path,
+                item.offset,
+                PolicyErrorKind::Variable(format!(
+                    "policy variables are not allowed in {element}; they are supported in Resource and in String, ARN and Bool condition values"
+                )),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn check_wildcards(&mut self, item: &Item) -> bool {
+        let count = item.text.chars().filter(|c| matches!(c, '*' | '?')).count();
+        if count > self.options.limits.max_wildcards {
+            self.diags.error(
+                &item.path,
+                item.offset,
+                PolicyErrorKind::Limit {
+                    what: "number of wildcards in one pattern",
+                    limit: self.options.limits.max_wildcards,
+                },
+            );
+            return false;
+        }
+        true
+    }
+
+    /// A2: `*` or `vendor:name`, one colon, vendor of `[A-Za-z0-9.-]` (wildcards allowed).
+    fn action(&mut self, item: &Item) -> Option<Pattern> {
+        if !self.no_variables(item, "Action") || !self.check_wildcards(item) {
+            return None;
+        }
+        let text = item.text.as_str();
+        if text == "*" {
+            return Some(Pattern::wildcard("*"));
+        }
+        let reason = match text.split_once(':') {
+            None => {
+                Some("an action must be `*` or `service:action`, prefaced by a vendor such as `s3`")
+            }
+            Some((_, name)) if name.contains(':') => Some("an action can contain only one colon"),
+            Some((vendor, _))
+                if vendor.is_empty()
+                    || !vendor.chars().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*' | '?')
+                    }) =>
+            {
+                Some("the service prefix may contain only letters, digits, `.` and `-`")
+            }
+            Some(_) => None,
+        };
+        if let Some(reason) = reason {
+            self.diags.error(
+                &item.path,
+                item.offset,
+                PolicyErrorKind::Action {
+                    value: text.to_owned(),
+                    reason,
+                },
+            );
+            return None;
+        }
+        Some(Pattern::wildcard(text))
+    }
+
+    fn resource(&mut self, item: &Item) -> Option<ResourceEntry> {
+        if !self.check_wildcards(item) {
+            return None;
+        }
+        let mut vars = Vec::new();
+        let error = |reason: String| PolicyErrorKind::Resource {
+            value: item.text.clone(),
+            reason,
+        };
+        match self.arn_pattern(&item.text, true, &mut vars) {
+            Ok(pattern) => Some(ResourceEntry {
+                pattern,
+                vars: vars.into(),
+                source: item.text.as_str().into(),
+            }),
+            Err(reason) => {
+                self.diags.error(&item.path, item.offset, error(reason));
+                None
+            }
+        }
+    }
+
+    /// Compiles an ARN pattern (R1-R5). In `Resource` (`is_resource`),
+    /// variables may stand only after the fifth colon, and anything other
+    /// than `*` must be an ARN.
+    fn arn_pattern(
+        &mut self,
+        text: &str,
+        is_resource: bool,
+        vars: &mut Vec<Variable>,
+    ) -> Result<ArnPattern, String> {
+        if text == "*" {
+            return Ok(ArnPattern::Any);
+        }
+        let tok = |segment: &str, vars: &mut Vec<Variable>| {
+            tokenize(segment, Wildcards::Honoured, self.substitute, vars)
+                .map(Pattern::from_tokens)
+                .map_err(|e| e.to_string())
+        };
+        let Some(rest) = text.strip_prefix("arn:") else {
+            if is_resource {
+                return Err("a resource must be `*` or an ARN (`arn:partition:service:region:account:resource`)".into());
+            }
+            return tok(text, vars).map(ArnPattern::Literal);
+        };
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        if is_resource && self.substitute {
+            if let Some(head) = parts.get(..parts.len().saturating_sub(1).min(4)) {
+                if head.iter().any(|p| has_variable_syntax(p)) {
+                    // R5: "You can't use a variable to replace parts of the ARN before the fifth colon".
+                    return Err("policy variables may appear only in the resource part, after the fifth colon".into());
+                }
+            }
+        }
+        if let [partition, service, region, account, resource] = parts.as_slice() {
+            let head = [
+                tok(partition, vars)?,
+                tok(service, vars)?,
+                tok(region, vars)?,
+                tok(account, vars)?,
+            ];
+            return Ok(ArnPattern::Full {
+                head: Box::new(head),
+                resource: tok(resource, vars)?,
+            });
+        }
+        if !is_resource {
+            // O7: each of the six components is matched separately, so a
+            // shorter pattern matches no ARN (`ArnLike: arn:aws:sns:*`).
+            return Ok(ArnPattern::Never);
+        }
+        // R4: a short ARN whose last segment ends in `*` lets that star absorb the rest.
+        if parts.last().is_some_and(|p| p.ends_with('*')) {
+            let segments = parts
+                .iter()
+                .map(|p| tok(p, vars))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(ArnPattern::Short {
+                segments: segments.into(),
+            });
+        }
+        Err("an ARN needs six colon-separated parts (`arn:partition:service:region:account:resource`), or its last part must end in `*`".into())
+    }
+
+    /// Parses every value with `parse`, reporting each one that fails.
+    fn parse_values<T>(
+        &mut self,
+        operator: &str,
+        values: &[Item],
+        reason: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut out = Vec::with_capacity(values.len());
+        let mut ok = true;
+        for item in values {
+            match parse(&item.text) {
+                Some(value) => out.push(value),
+                None => {
+                    self.diags.error(
+                        &item.path,
+                        item.offset,
+                        PolicyErrorKind::ConditionValue {
+                            operator: operator.to_owned(),
+                            value: item.text.clone(),
+                            reason: reason.to_owned(),
+                        },
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn condition(
+        &mut self,
+        operator_item: &Item,
+        key: &Item,
+        values: &[Item],
+    ) -> Option<Condition> {
+        let operator =
+            match Operator::parse(&operator_item.text, self.options.operator_names_ignore_case) {
+                Ok(op) => op,
+                Err(e) => {
+                    let kind = match e {
+                        OperatorError::Unknown => {
+                            PolicyErrorKind::UnknownOperator(operator_item.text.clone())
+                        }
+                        OperatorError::NullIfExists => PolicyErrorKind::ConditionValue {
+                            operator: operator_item.text.clone(),
+                            value: key.text.clone(),
+                            reason: "`Null` cannot take `IfExists`".into(),
+                        },
+                    };
+                    self.diags
+                        .error(&operator_item.path, operator_item.offset, kind);
+                    return None;
+                }
+            };
+        if !self.no_variables(key, "condition keys") {
+            return None;
+        }
+        let accepts_variables = operator.accepts_variables(self.options);
+        let invalid = |item: &Item, reason: &str| PolicyErrorKind::ConditionValue {
+            operator: operator_item.text.clone(),
+            value: item.text.clone(),
+            reason: reason.to_owned(),
+        };
+        let mut ok = true;
+        for item in values {
+            if !accepts_variables
+                && !self.no_variables(item, &format!("`{}` values", operator_item.text))
+            {
+                return None;
+            }
+            if !self.check_wildcards(item) {
+                return None;
+            }
+        }
+        let operands = match operator.test {
+            Test::StringEquals | Test::StringEqualsIgnoreCase | Test::StringLike | Test::Bool => {
+                let wildcards = if operator.test == Test::StringLike {
+                    Wildcards::Honoured
+                } else {
+                    Wildcards::Literal
+                };
+                let mut operands = Vec::with_capacity(values.len());
+                for item in values {
+                    if operator.test == Test::Bool
+                        && !has_variable_syntax(&item.text)
+                        && !(item.text.eq_ignore_ascii_case("true")
+                            || item.text.eq_ignore_ascii_case("false"))
+                    {
+                        self.diags.error(
+                            &item.path,
+                            item.offset,
+                            invalid(item, "expected `true` or `false`"),
+                        );
+                        ok = false;
+                    }
+                    let mut vars = Vec::new();
+                    match tokenize(&item.text, wildcards, self.substitute, &mut vars) {
+                        Ok(tokens) => operands.push(TextOperand {
+                            pattern: Pattern::from_tokens(tokens),
+                            vars: vars.into(),
+                            source: item.text.as_str().into(),
+                        }),
+                        Err(e) => {
+                            self.diags.error(
+                                &item.path,
+                                item.offset,
+                                PolicyErrorKind::Variable(e.to_string()),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                Operands::Text(operands)
+            }
+            Test::Numeric(_) => Operands::Numbers(self.parse_values(
+                &operator_item.text,
+                values,
+                "expected a number such as `10` or `2.5`",
+                Decimal::parse,
+            )?),
+            Test::Date(_) => Operands::Dates(self.parse_values(
+                &operator_item.text,
+                values,
+                "expected an ISO 8601 date such as `2020-04-01T00:00:00Z` or epoch seconds",
+                parse_date,
+            )?),
+            Test::Binary => Operands::Bytes(self.parse_values(
+                &operator_item.text,
+                values,
+                "expected base64",
+                decode_base64,
+            )?),
+            Test::IpAddress => Operands::Networks(self.parse_values(
+                &operator_item.text,
+                values,
+                "expected an IP address or CIDR block such as `203.0.113.0/24`",
+                parse_network,
+            )?),
+            Test::Arn => {
+                let mut operands = Vec::with_capacity(values.len());
+                for item in values {
+                    let mut vars = Vec::new();
+                    match self.arn_pattern(&item.text, false, &mut vars) {
+                        Ok(pattern) => operands.push(ArnOperand {
+                            pattern,
+                            vars: vars.into(),
+                            source: item.text.as_str().into(),
+                        }),
+                        Err(reason) => {
+                            self.diags
+                                .error(&item.path, item.offset, invalid(item, &reason));
+                            ok = false;
+                        }
+                    }
+                }
+                Operands::Arns(operands)
+            }
+            Test::Null => {
+                let flag = match values {
+                    [one] if one.text.eq_ignore_ascii_case("true") => Some(true),
+                    [one] if one.text.eq_ignore_ascii_case("false") => Some(false),
+                    _ => None,
+                };
+                match flag {
+                    Some(flag) => Operands::Null(flag),
+                    None => {
+                        self.diags.error(
+                            &key.path,
+                            key.offset,
+                            invalid(key, "`Null` takes exactly one value, `true` or `false`"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        if !ok {
+            return None;
+        }
+        Some(Condition {
+            key: key.text.as_str().into(),
+            key_lower: key.text.to_lowercase().into(),
+            operator,
+            operands,
+            sources: values.iter().map(|v| v.text.as_str().into()).collect(),
+        })
+    }
+}

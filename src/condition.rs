@@ -1,0 +1,507 @@
+//! Condition operators (C1-C7, O1-O9, S1-S6): parsed and compiled once, then
+//! evaluated against the request context.
+//!
+//! Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
+//! and the multi-valued pages cited in SEMANTICS.md §8.
+
+mod value;
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use ipnet::IpNet;
+
+use crate::arn::{Arn, ArnMatchCase, ArnPattern};
+use crate::options::{BareMultiValue, Options};
+use crate::pattern::{Case, Pattern};
+use crate::request::{Context, ContextValue};
+use crate::variable::{ResolvedVars, Variable};
+
+pub(crate) use value::{decode_base64, parse_date, parse_network, Decimal};
+
+/// Comparison for the numeric and date families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Cmp::Eq => ordering == Equal,
+            Cmp::Lt => ordering == Less,
+            Cmp::Le => ordering != Greater,
+            Cmp::Gt => ordering == Greater,
+            Cmp::Ge => ordering != Less,
+        }
+    }
+}
+
+/// What an operator tests, before negation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Test {
+    StringEquals,
+    StringEqualsIgnoreCase,
+    StringLike,
+    Numeric(Cmp),
+    Date(Cmp),
+    Bool,
+    Binary,
+    IpAddress,
+    Arn,
+    Null,
+}
+
+/// `ForAllValues:` / `ForAnyValue:` (S1, S2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetQualifier {
+    Bare,
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// A parsed operator name: `[ForAllValues:|ForAnyValue:]<Base>[IfExists]` (G9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Operator {
+    pub name: Box<str>,
+    pub test: Test,
+    pub negated: bool,
+    pub if_exists: bool,
+    pub set: SetQualifier,
+}
+
+const BASE_OPERATORS: &[(&str, Test, bool)] = &[
+    ("StringEquals", Test::StringEquals, false),
+    ("StringNotEquals", Test::StringEquals, true),
+    (
+        "StringEqualsIgnoreCase",
+        Test::StringEqualsIgnoreCase,
+        false,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        Test::StringEqualsIgnoreCase,
+        true,
+    ),
+    ("StringLike", Test::StringLike, false),
+    ("StringNotLike", Test::StringLike, true),
+    ("NumericEquals", Test::Numeric(Cmp::Eq), false),
+    ("NumericNotEquals", Test::Numeric(Cmp::Eq), true),
+    ("NumericLessThan", Test::Numeric(Cmp::Lt), false),
+    ("NumericLessThanEquals", Test::Numeric(Cmp::Le), false),
+    ("NumericGreaterThan", Test::Numeric(Cmp::Gt), false),
+    ("NumericGreaterThanEquals", Test::Numeric(Cmp::Ge), false),
+    ("DateEquals", Test::Date(Cmp::Eq), false),
+    ("DateNotEquals", Test::Date(Cmp::Eq), true),
+    ("DateLessThan", Test::Date(Cmp::Lt), false),
+    ("DateLessThanEquals", Test::Date(Cmp::Le), false),
+    ("DateGreaterThan", Test::Date(Cmp::Gt), false),
+    ("DateGreaterThanEquals", Test::Date(Cmp::Ge), false),
+    ("Bool", Test::Bool, false),
+    ("BinaryEquals", Test::Binary, false),
+    ("IpAddress", Test::IpAddress, false),
+    ("NotIpAddress", Test::IpAddress, true),
+    ("ArnEquals", Test::Arn, false),
+    ("ArnLike", Test::Arn, false),
+    ("ArnNotEquals", Test::Arn, true),
+    ("ArnNotLike", Test::Arn, true),
+    ("Null", Test::Null, false),
+];
+
+/// Why an operator name was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OperatorError {
+    Unknown,
+    NullIfExists,
+}
+
+impl Operator {
+    /// Parses an operator name. Names are case-sensitive unless
+    /// `ignore_case` (G9 ⚠).
+    pub fn parse(name: &str, ignore_case: bool) -> Result<Self, OperatorError> {
+        let strip_prefix = |s: &'_ str, prefix: &str| -> Option<usize> {
+            let head = s.get(..prefix.len())?;
+            let same = if ignore_case {
+                head.eq_ignore_ascii_case(prefix)
+            } else {
+                head == prefix
+            };
+            same.then_some(prefix.len())
+        };
+        let (set, rest) = if let Some(n) = strip_prefix(name, "ForAllValues:") {
+            (
+                SetQualifier::ForAllValues,
+                name.get(n..).unwrap_or_default(),
+            )
+        } else if let Some(n) = strip_prefix(name, "ForAnyValue:") {
+            (SetQualifier::ForAnyValue, name.get(n..).unwrap_or_default())
+        } else {
+            (SetQualifier::Bare, name)
+        };
+        let (if_exists, base) = match rest.len().checked_sub("IfExists".len()).and_then(|at| {
+            let tail = rest.get(at..)?;
+            let same = if ignore_case {
+                tail.eq_ignore_ascii_case("IfExists")
+            } else {
+                tail == "IfExists"
+            };
+            same.then(|| rest.get(..at)).flatten()
+        }) {
+            Some(base) => (true, base),
+            None => (false, rest),
+        };
+        let (_, test, negated) = BASE_OPERATORS
+            .iter()
+            .find(|(n, _, _)| {
+                if ignore_case {
+                    n.eq_ignore_ascii_case(base)
+                } else {
+                    *n == base
+                }
+            })
+            .ok_or(OperatorError::Unknown)?;
+        if *test == Test::Null && if_exists {
+            // AA "Error – Null with if exists".
+            return Err(OperatorError::NullIfExists);
+        }
+        Ok(Operator {
+            name: name.into(),
+            test: *test,
+            negated: *negated,
+            if_exists,
+            set,
+        })
+    }
+
+    /// Whether policy values of this operator may hold variables (V2, O9).
+    pub fn accepts_variables(&self, options: &Options) -> bool {
+        match self.test {
+            Test::StringEquals | Test::StringEqualsIgnoreCase | Test::StringLike | Test::Arn => {
+                true
+            }
+            Test::Bool => options.variables_in_bool,
+            _ => false,
+        }
+    }
+}
+
+/// A text operand (string families and Bool) with its variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TextOperand {
+    pub pattern: Pattern,
+    pub vars: Box<[Variable]>,
+    pub source: Box<str>,
+}
+
+/// An ARN operand with its variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ArnOperand {
+    pub pattern: ArnPattern,
+    pub vars: Box<[Variable]>,
+    pub source: Box<str>,
+}
+
+/// Policy values, parsed once for the operator's family.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Operands {
+    Text(Vec<TextOperand>),
+    Numbers(Vec<Decimal>),
+    Dates(Vec<DateTime<Utc>>),
+    Bytes(Vec<Vec<u8>>),
+    Networks(Vec<IpNet>),
+    Arns(Vec<ArnOperand>),
+    /// `Null`: true means "the key must be absent".
+    Null(bool),
+}
+
+/// A compiled condition: one operator, one key, its values.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Condition {
+    pub operator: Operator,
+    pub key: Box<str>,
+    pub key_lower: Box<str>,
+    pub operands: Operands,
+    /// Source values as written, for explanations.
+    pub sources: Box<[Box<str>]>,
+}
+
+/// The result of one condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    True,
+    False,
+    /// A request value could not be read for this operator (a non-numeric
+    /// value for `NumericLessThan`, say). The statement fails closed.
+    BadRequestValue,
+}
+
+impl Outcome {
+    fn from_bool(b: bool) -> Self {
+        if b {
+            Outcome::True
+        } else {
+            Outcome::False
+        }
+    }
+}
+
+impl Condition {
+    /// The request values for this key, or `None` when the key counts as
+    /// absent (missing, an empty list, or an empty string when configured).
+    pub fn request_values<'c>(
+        &self,
+        context: &'c Context,
+        options: &Options,
+    ) -> Option<&'c [String]> {
+        let value = context.get_lower(&self.key_lower)?;
+        match value {
+            ContextValue::Multi(vs) if vs.is_empty() => None,
+            ContextValue::Single(v) if v.is_empty() && options.empty_string_is_absent => None,
+            _ => Some(value.values()),
+        }
+    }
+
+    /// Evaluates the condition (C3, C4, C5, C7, S1-S5).
+    pub fn evaluate(&self, context: &Context, options: &Options) -> Outcome {
+        let values = self.request_values(context, options);
+        if let Operands::Null(must_be_absent) = self.operands {
+            // C5 and AA "Null with qualifier".
+            return match self.operator.set {
+                SetQualifier::ForAllValues => Outcome::True,
+                SetQualifier::ForAnyValue => Outcome::False,
+                SetQualifier::Bare => Outcome::from_bool(values.is_none() == must_be_absent),
+            };
+        }
+        let Some(values) = values else {
+            // C3, C4, S3: a missing key.
+            let result = self.operator.if_exists
+                || match self.operator.set {
+                    SetQualifier::ForAllValues => true,
+                    SetQualifier::ForAnyValue => false,
+                    SetQualifier::Bare => self.operator.negated,
+                };
+            return Outcome::from_bool(result);
+        };
+        let mut resolved = ResolvedVars::new();
+        if self.operator.set != SetQualifier::Bare
+            && !self.any_operand_resolves(context, &mut resolved)
+        {
+            // V7 documents unresolvable variables for bare operators only. Under
+            // a set qualifier, a policy list whose every value is unresolvable
+            // matches nothing, negated or not (conformance case
+            // `ddb-deny-nosub-own`, checked against an independent simulator).
+            return Outcome::False;
+        }
+        let mut test = |v: &str| self.test_value(v, context, &mut resolved);
+        match self.operator.set {
+            SetQualifier::Bare => match values {
+                [single] => test(single),
+                _ => match options.bare_multi_value {
+                    // C7 ⚠: several values under a bare operator do not match.
+                    BareMultiValue::NoMatch => Outcome::False,
+                    BareMultiValue::AnyValue => any_value(values, test),
+                },
+            },
+            SetQualifier::ForAnyValue => any_value(values, test),
+            SetQualifier::ForAllValues => {
+                let mut outcome = Outcome::True;
+                for v in values {
+                    match test(v) {
+                        Outcome::True => {}
+                        Outcome::False => return Outcome::False,
+                        Outcome::BadRequestValue => outcome = Outcome::BadRequestValue,
+                    }
+                }
+                outcome
+            }
+        }
+    }
+
+    /// False when the policy has values and none of them resolves.
+    fn any_operand_resolves<'c>(
+        &'c self,
+        context: &'c Context,
+        resolved: &mut ResolvedVars<'c>,
+    ) -> bool {
+        match &self.operands {
+            Operands::Text(ops) => {
+                ops.is_empty() || ops.iter().any(|op| resolve(&op.vars, context, resolved))
+            }
+            Operands::Arns(ops) => {
+                ops.is_empty() || ops.iter().any(|op| resolve(&op.vars, context, resolved))
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether one request value satisfies the operator: some policy value
+    /// matches (positive) or none does (negated, C1, S4).
+    fn test_value<'c>(
+        &'c self,
+        value: &str,
+        context: &'c Context,
+        resolved: &mut ResolvedVars<'c>,
+    ) -> Outcome {
+        let matched = match self.any_operand_matches(value, context, resolved) {
+            Some(m) => m,
+            None => return Outcome::BadRequestValue,
+        };
+        Outcome::from_bool(matched != self.operator.negated)
+    }
+
+    /// `None` when the request value cannot be read for this family.
+    fn any_operand_matches<'c>(
+        &'c self,
+        value: &str,
+        context: &'c Context,
+        resolved: &mut ResolvedVars<'c>,
+    ) -> Option<bool> {
+        Some(match &self.operands {
+            Operands::Text(operands) => match self.operator.test {
+                Test::StringEqualsIgnoreCase => operands.iter().any(|op| {
+                    resolve(&op.vars, context, resolved)
+                        && ignore_case_eq(&op.pattern, resolved.as_slice(), value)
+                }),
+                Test::Bool => {
+                    if !(value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false"))
+                    {
+                        return None;
+                    }
+                    operands.iter().any(|op| {
+                        resolve(&op.vars, context, resolved)
+                            && op.pattern.is_match(
+                                value,
+                                resolved.as_slice(),
+                                Case::AsciiInsensitive,
+                            )
+                    })
+                }
+                _ => operands.iter().any(|op| {
+                    resolve(&op.vars, context, resolved)
+                        && op
+                            .pattern
+                            .is_match(value, resolved.as_slice(), Case::Sensitive)
+                }),
+            },
+            Operands::Numbers(numbers) => {
+                let Test::Numeric(cmp) = self.operator.test else {
+                    return None;
+                };
+                let v = Decimal::parse(value)?;
+                numbers.iter().any(|n| cmp.holds(v.cmp(n)))
+            }
+            Operands::Dates(dates) => {
+                let Test::Date(cmp) = self.operator.test else {
+                    return None;
+                };
+                let v = parse_date(value)?;
+                dates.iter().any(|d| cmp.holds(v.cmp(d)))
+            }
+            Operands::Bytes(blobs) => {
+                let v = decode_base64(value)?;
+                blobs.iter().any(|b| *b == v)
+            }
+            Operands::Networks(networks) => {
+                let addr: IpAddr = value.parse().ok()?;
+                networks.iter().any(|n| n.contains(&addr))
+            }
+            Operands::Arns(arns) => {
+                // O7: component-wise and case-sensitive. A value that is not an
+                // ARN matches only a bare `*`.
+                let arn = Arn::parse(value);
+                let case = ArnMatchCase {
+                    head: Case::Sensitive,
+                    resource: Case::Sensitive,
+                    star_crosses_colons: false,
+                };
+                arns.iter().any(|op| {
+                    resolve(&op.vars, context, resolved)
+                        && (arn.is_some() || matches!(op.pattern, ArnPattern::Any))
+                        && op
+                            .pattern
+                            .is_match(value, arn.as_ref(), resolved.as_slice(), case)
+                })
+            }
+            Operands::Null(_) => return None,
+        })
+    }
+}
+
+fn any_value(values: &[String], mut test: impl FnMut(&str) -> Outcome) -> Outcome {
+    let mut outcome = Outcome::False;
+    for v in values {
+        match test(v) {
+            Outcome::True => return Outcome::True,
+            Outcome::False => {}
+            Outcome::BadRequestValue => outcome = Outcome::BadRequestValue,
+        }
+    }
+    outcome
+}
+
+/// Resolves an operand's variables; an unresolvable one makes the operand
+/// match nothing (V7), which a negated operator then counts as "not equal".
+fn resolve<'c>(vars: &'c [Variable], context: &'c Context, out: &mut ResolvedVars<'c>) -> bool {
+    crate::variable::resolve_all(vars, context, out).is_ok()
+}
+
+/// `StringEqualsIgnoreCase`: simple per-character lowercasing, no Unicode
+/// normalization (O1 ⚠, matching the policy simulator per PMapper's notes).
+fn ignore_case_eq(pattern: &Pattern, vars: &[&str], value: &str) -> bool {
+    use crate::pattern::Token;
+    let pieces = pattern.tokens().iter().map(|t| match t {
+        Token::Lit(l) => Some(&**l),
+        Token::Var(i) => vars.get(usize::from(*i)).copied(),
+        Token::One | Token::Star => None,
+    });
+    if pieces.clone().any(|p| p.is_none()) {
+        return false;
+    }
+    pieces
+        .flatten()
+        .flat_map(str::chars)
+        .flat_map(char::to_lowercase)
+        .eq(value.chars().flat_map(char::to_lowercase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn g9_operator_grammar() {
+        let op = Operator::parse("ForAnyValue:StringLikeIfExists", false).unwrap();
+        assert_eq!(op.set, SetQualifier::ForAnyValue);
+        assert!(op.if_exists);
+        assert_eq!(op.test, Test::StringLike);
+        let op = Operator::parse("StringNotEqualsIgnoreCase", false).unwrap();
+        assert!(op.negated);
+        assert_eq!(op.test, Test::StringEqualsIgnoreCase);
+        assert_eq!(
+            Operator::parse("ForAnyValue::StringEquals", false),
+            Err(OperatorError::Unknown)
+        );
+        assert_eq!(
+            Operator::parse("StringEqual", false),
+            Err(OperatorError::Unknown)
+        );
+        assert_eq!(
+            Operator::parse("stringequals", false),
+            Err(OperatorError::Unknown)
+        );
+        assert!(Operator::parse("stringequals", true).is_ok());
+        assert_eq!(
+            Operator::parse("NullIfExists", false),
+            Err(OperatorError::NullIfExists)
+        );
+        assert_eq!(
+            Operator::parse("IfExists", false),
+            Err(OperatorError::Unknown)
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! Errors for policies that cannot be parsed or compiled.
+//!
+//! Every error says where (policy id, JSON path, line and column, the
+//! statement's Sid when it has one) and what was expected.
+
+use std::fmt;
+
+/// Where in a policy document something was found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub(crate) policy_id: Option<String>,
+    pub(crate) path: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) sid: Option<String>,
+}
+
+impl Location {
+    /// The id of the policy, when the caller gave one.
+    pub fn policy_id(&self) -> Option<&str> {
+        self.policy_id.as_deref()
+    }
+
+    /// The JSON path, e.g. `Statement[1].Condition.StringLike`; empty for the document root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// 1-based line in the policy text.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column (in characters) in the policy text.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The Sid of the statement the location is in, if it has one.
+    pub fn sid(&self) -> Option<&str> {
+        self.sid.as_deref()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(id) = &self.policy_id {
+            write!(f, "policy `{id}` ")?;
+        }
+        if self.path.is_empty() {
+            f.write_str("document root")?;
+        } else {
+            f.write_str(&self.path)?;
+        }
+        if let Some(sid) = self.sid.as_deref().filter(|s| !s.is_empty()) {
+            write!(f, " (Sid `{sid}`)")?;
+        }
+        write!(f, " at line {} column {}", self.line, self.column)
+    }
+}
+
+/// What is wrong with a policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyErrorKind {
+    /// The text is not valid JSON.
+    #[error("invalid JSON: {0}")]
+    Syntax(String),
+    /// A value has the wrong JSON type.
+    #[error("expected {expected}, found {found}")]
+    WrongType {
+        /// What the grammar allows here.
+        expected: &'static str,
+        /// The JSON type that was there.
+        found: &'static str,
+    },
+    /// A key that the policy grammar does not have (G1, G5).
+    #[error("unknown element `{0}`")]
+    UnknownElement(String),
+    /// A required element is absent or empty (G4, G5, G7).
+    #[error("missing {0}")]
+    Missing(&'static str),
+    /// Two elements that exclude each other (G5).
+    #[error("`{0}` and `{1}` cannot both appear in a statement")]
+    Conflict(&'static str, &'static str),
+    /// An element the policy type forbids (G5, G10).
+    #[error("`{element}` is not allowed in a {policy_type} policy")]
+    NotAllowed {
+        /// The element.
+        element: &'static str,
+        /// The policy type.
+        policy_type: &'static str,
+    },
+    /// `Version` is not `2012-10-17` or `2008-10-17` (G2).
+    #[error("unsupported Version `{0}`, expected `2012-10-17` or `2008-10-17`")]
+    Version(String),
+    /// `Effect` is not exactly `Allow` or `Deny` (G7).
+    #[error("invalid Effect `{0}`, expected `Allow` or `Deny` (case-sensitive)")]
+    Effect(String),
+    /// A Sid that is invalid or repeated (G6).
+    #[error("{0}")]
+    Sid(String),
+    /// An action that is not `*` or `service:name` (A2).
+    #[error("invalid action `{value}`: {reason}")]
+    Action {
+        /// The action as written.
+        value: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A resource that is not `*` or an ARN pattern (R1, R5).
+    #[error("invalid resource `{value}`: {reason}")]
+    Resource {
+        /// The resource as written.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An invalid principal value (G10).
+    #[error("invalid principal `{value}`: {reason}")]
+    Principal {
+        /// The principal as written.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An operator that IAM does not define (G9).
+    #[error("unknown condition operator `{0}`")]
+    UnknownOperator(String),
+    /// A condition value that the operator cannot use (O2-O7, C5).
+    #[error("invalid value `{value}` for `{operator}`: {reason}")]
+    ConditionValue {
+        /// The operator.
+        operator: String,
+        /// The value as written.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A malformed or misplaced policy variable (V1-V3).
+    #[error("{0}")]
+    Variable(String),
+    /// A character IAM does not accept in policies (G11).
+    #[error("character {0:?} is not allowed in a policy (only tab, newline, carriage return and U+0020 to U+00FF)")]
+    Character(char),
+    /// A configured limit was exceeded.
+    #[error("{what} exceeds the limit of {limit}")]
+    Limit {
+        /// What was counted.
+        what: &'static str,
+        /// The limit in force.
+        limit: usize,
+    },
+}
+
+/// A policy that cannot be parsed or compiled, with where and why.
+///
+/// ```
+/// use iam_eval::{PolicySet, PolicyErrorKind};
+/// let err = PolicySet::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:*","Resource":"*"}]}"#)
+///     .unwrap_err();
+/// assert_eq!(err.location().path(), "Statement[0].Effect");
+/// assert!(matches!(err.kind(), PolicyErrorKind::Effect(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub(crate) location: Location,
+    pub(crate) kind: PolicyErrorKind,
+}
+
+impl PolicyError {
+    /// Where the error is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// What the error is.
+    pub fn kind(&self) -> &PolicyErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.kind)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// A problem that does not stop the policy from compiling but that a careful
+/// author wants to know about (the `validate` command lists these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub(crate) location: Location,
+    pub(crate) message: String,
+}
+
+impl Warning {
+    /// Where the warning is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// What the warning says.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}

@@ -1,0 +1,496 @@
+//! The decision: which statements apply (E1) and how the policy types combine
+//! (E2-E8).
+//!
+//! Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>
+//! and the cross-account page cited in SEMANTICS.md §9.
+//!
+//! One walker serves both the hot path and the explanation: it reports each
+//! statement's result to an observer, which is a no-op closure when only the
+//! decision is wanted, so deciding allocates nothing.
+
+use crate::arn::{Arn, ArnMatchCase};
+use crate::compile::{CompiledPolicy, CompiledStatement, ResourceMatcher};
+use crate::condition::Outcome;
+use crate::options::{Options, UnresolvedNotResource};
+use crate::pattern::Case;
+use crate::policy::{Effect, PolicyType};
+use crate::principal::{Caller, PrincipalMatch};
+use crate::request::{Context, Request};
+use crate::variable::{resolve_all, ResolvedVars};
+
+/// The answer AWS gives: exactly one of three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Decision {
+    /// An applicable Allow, and nothing denied or withheld it.
+    Allow,
+    /// An applicable Deny statement.
+    ExplicitDeny,
+    /// No applicable Allow (or a guardrail such as an SCP did not allow).
+    ImplicitDeny,
+}
+
+impl Decision {
+    /// The name used in case files: `Allow`, `ExplicitDeny`, `ImplicitDeny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "Allow",
+            Decision::ExplicitDeny => "ExplicitDeny",
+            Decision::ImplicitDeny => "ImplicitDeny",
+        }
+    }
+
+    /// True only for [`Decision::Allow`].
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allow
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a statement did not apply, or could not be evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Miss {
+    Action,
+    Principal,
+    Resource,
+    /// `NotResource` with an unresolvable variable (R7, fail-closed default).
+    NotResourceUnresolved,
+    /// The condition at this index was false.
+    Condition(usize),
+    /// The condition at this index met a request value it cannot read.
+    BadRequestValue(usize),
+}
+
+/// One statement's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatementResult {
+    Applies(Option<PrincipalMatch>),
+    NotApplicable(Miss),
+    /// The statement could not be evaluated: it counts as applying when it
+    /// denies and as not applying when it allows.
+    FailedClosed(Miss),
+}
+
+impl StatementResult {
+    /// Whether the statement takes effect with `effect` (fail closed).
+    pub fn takes_effect(self, effect: Effect) -> bool {
+        match self {
+            StatementResult::Applies(_) => true,
+            StatementResult::NotApplicable(_) => false,
+            StatementResult::FailedClosed(_) => effect == Effect::Deny,
+        }
+    }
+}
+
+/// The request, split once per evaluation.
+pub(crate) struct Prepared<'r> {
+    pub action: &'r str,
+    pub resource: &'r str,
+    pub arn: Option<Arn<'r>>,
+    pub caller: Option<Caller<'r>>,
+    pub context: &'r Context,
+}
+
+impl<'r> Prepared<'r> {
+    pub fn new(request: &'r Request) -> Self {
+        Prepared {
+            action: request.action(),
+            resource: request.resource(),
+            arn: Arn::parse(request.resource()),
+            caller: request.principal().map(Caller::classify),
+            context: request.context(),
+        }
+    }
+}
+
+pub(crate) fn action_matches(statement: &CompiledStatement, action: &str) -> bool {
+    let any = statement
+        .actions
+        .patterns
+        .iter()
+        .any(|p| p.is_match(action, &[], Case::AsciiInsensitive));
+    any != statement.actions.negated
+}
+
+pub(crate) fn arn_case(options: &Options) -> ArnMatchCase {
+    ArnMatchCase {
+        head: if options.arn_head_ignore_case {
+            Case::AsciiInsensitive
+        } else {
+            Case::Sensitive
+        },
+        resource: Case::Sensitive,
+        star_crosses_colons: options.arn_star_crosses_colons,
+    }
+}
+
+/// Matches `Resource`/`NotResource` (R2-R7). `None` means the answer is
+/// unknown because a `NotResource` entry could not be resolved.
+fn resources_match(
+    matcher: &ResourceMatcher,
+    request: &Prepared<'_>,
+    options: &Options,
+) -> Option<bool> {
+    let case = arn_case(options);
+    let mut resolved = ResolvedVars::new();
+    let mut unresolved = false;
+    let mut any = false;
+    for entry in matcher.entries.iter() {
+        if resolve_all(&entry.vars, request.context, &mut resolved).is_err() {
+            // V7: an entry with an unresolvable variable matches nothing.
+            unresolved = true;
+            continue;
+        }
+        if entry.pattern.is_match(
+            request.resource,
+            request.arn.as_ref(),
+            resolved.as_slice(),
+            case,
+        ) {
+            any = true;
+            break;
+        }
+    }
+    if !matcher.negated {
+        return Some(any);
+    }
+    if any {
+        return Some(false);
+    }
+    match (unresolved, options.unresolved_not_resource) {
+        (true, UnresolvedNotResource::FailClosed) => None,
+        _ => Some(true),
+    }
+}
+
+/// E1: a statement applies when principal, action, resource and every
+/// condition match.
+pub(crate) fn evaluate_statement(
+    statement: &CompiledStatement,
+    request: &Prepared<'_>,
+    options: &Options,
+) -> StatementResult {
+    if !action_matches(statement, request.action) {
+        return StatementResult::NotApplicable(Miss::Action);
+    }
+    let principal = match &statement.principal {
+        None => None,
+        Some(matcher) => match matcher.admits(request.caller.as_ref()) {
+            Some(m) => Some(m),
+            None => return StatementResult::NotApplicable(Miss::Principal),
+        },
+    };
+    let mut failed_closed = None;
+    if let Some(resources) = &statement.resources {
+        match resources_match(resources, request, options) {
+            Some(true) => {}
+            Some(false) => return StatementResult::NotApplicable(Miss::Resource),
+            None => failed_closed = Some(Miss::NotResourceUnresolved),
+        }
+    }
+    for (index, condition) in statement.conditions.iter().enumerate() {
+        match condition.evaluate(request.context, options) {
+            Outcome::True => {}
+            // AND: one false condition settles it, whatever else failed.
+            Outcome::False => return StatementResult::NotApplicable(Miss::Condition(index)),
+            Outcome::BadRequestValue => {
+                failed_closed.get_or_insert(Miss::BadRequestValue(index));
+            }
+        }
+    }
+    match failed_closed {
+        Some(miss) => StatementResult::FailedClosed(miss),
+        None => StatementResult::Applies(principal),
+    }
+}
+
+/// What the statements of one policy type (or one SCP/RCP level) add up to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    pub present: bool,
+    pub allow: bool,
+    pub deny: bool,
+    /// The strongest principal entry among applying resource-policy Allows (E5).
+    pub allow_principal: Option<PrincipalMatch>,
+}
+
+/// Which check withheld an Allow, for explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Blocker {
+    /// No identity-based or resource-based policy allowed the request.
+    NoAllow,
+    /// Cross-account: the identity side did not allow (E6).
+    Identity,
+    /// The resource side did not allow: cross-account (E6), anonymous (E8),
+    /// or a service, web-identity or trust-policy request (E3, E7).
+    Resource,
+    /// A permissions boundary has no applicable Allow (E4).
+    Boundary,
+    /// A session policy has no applicable Allow (E4).
+    Session,
+    /// An SCP level has no applicable Allow (E4).
+    Scp {
+        /// The organization level (0 = root).
+        level: u32,
+    },
+    /// An RCP level has no applicable Allow (E4).
+    Rcp {
+        /// The organization level (0 = root).
+        level: u32,
+    },
+}
+
+/// The outcome of the whole flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    pub decision: Decision,
+    pub blocker: Option<Blocker>,
+}
+
+/// Which policy types take part for this caller (E7, E8).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Participation {
+    pub principal_side: bool,
+    pub scp: bool,
+    pub rcp: bool,
+}
+
+impl Participation {
+    pub fn for_caller(caller: Option<&Caller<'_>>) -> Self {
+        match caller {
+            // E8: only resource policies (and RCPs) for anonymous callers.
+            Some(Caller::Anonymous) => Participation {
+                principal_side: false,
+                scp: false,
+                rcp: true,
+            },
+            // Service principals and web identities have no identity policies,
+            // and SCPs/RCPs do not restrict service principals.
+            Some(Caller::Service(_)) => Participation {
+                principal_side: false,
+                scp: false,
+                rcp: false,
+            },
+            Some(Caller::WebIdentity(_)) => Participation {
+                principal_side: false,
+                scp: false,
+                rcp: true,
+            },
+            _ => Participation {
+                principal_side: true,
+                scp: true,
+                rcp: true,
+            },
+        }
+    }
+
+    pub fn includes(self, policy_type: PolicyType) -> bool {
+        match policy_type {
+            PolicyType::Identity | PolicyType::Boundary | PolicyType::Session => {
+                self.principal_side
+            }
+            PolicyType::Scp => self.scp,
+            PolicyType::Rcp => self.rcp,
+            PolicyType::Resource | PolicyType::Trust => true,
+        }
+    }
+}
+
+/// Walks every participating statement, reporting each result to `observe`,
+/// and combines the results into a verdict. `policies` is sorted by
+/// (type, level), which lets SCP and RCP levels be tallied without a map.
+pub(crate) fn walk<'p, F>(
+    policies: &'p [CompiledPolicy],
+    request: &Request,
+    options: &Options,
+    mut observe: F,
+) -> Verdict
+where
+    F: FnMut(&'p CompiledPolicy, &'p CompiledStatement, StatementResult),
+{
+    let prepared = Prepared::new(request);
+    let participation = Participation::for_caller(prepared.caller.as_ref());
+    let mut identity = Tally::default();
+    let mut resource = Tally::default();
+    let mut boundary = Tally::default();
+    let mut session = Tally::default();
+    let mut has_trust = false;
+    let mut any_deny = false;
+    let mut guardrail: Option<Blocker> = None;
+    let mut level_tally = Tally::default();
+    let mut current_level: Option<(PolicyType, u32)> = None;
+
+    let close_level =
+        |key: Option<(PolicyType, u32)>, tally: Tally, guardrail: &mut Option<Blocker>| {
+            if let Some((policy_type, level)) = key {
+                if tally.present && !tally.allow && guardrail.is_none() {
+                    *guardrail = Some(match policy_type {
+                        PolicyType::Scp => Blocker::Scp { level },
+                        _ => Blocker::Rcp { level },
+                    });
+                }
+            }
+        };
+
+    for policy in policies {
+        if !participation.includes(policy.policy_type) {
+            continue;
+        }
+        has_trust |= policy.policy_type == PolicyType::Trust;
+        let tally = match policy.policy_type {
+            PolicyType::Identity => &mut identity,
+            PolicyType::Resource | PolicyType::Trust => &mut resource,
+            PolicyType::Boundary => &mut boundary,
+            PolicyType::Session => &mut session,
+            PolicyType::Scp | PolicyType::Rcp => {
+                let key = Some((policy.policy_type, policy.level));
+                if current_level != key {
+                    close_level(current_level, level_tally, &mut guardrail);
+                    current_level = key;
+                    level_tally = Tally::default();
+                }
+                &mut level_tally
+            }
+        };
+        tally.present = true;
+        for statement in policy.statements.iter() {
+            let result = evaluate_statement(statement, &prepared, options);
+            observe(policy, statement, result);
+            if !result.takes_effect(statement.effect) {
+                continue;
+            }
+            match statement.effect {
+                Effect::Deny => {
+                    tally.deny = true;
+                    any_deny = true;
+                }
+                Effect::Allow => {
+                    tally.allow = true;
+                    if let StatementResult::Applies(Some(m)) = result {
+                        tally.allow_principal = tally.allow_principal.max(Some(m));
+                    }
+                }
+            }
+        }
+    }
+    close_level(current_level, level_tally, &mut guardrail);
+
+    // E2: an explicit deny anywhere wins.
+    if any_deny {
+        return Verdict {
+            decision: Decision::ExplicitDeny,
+            blocker: None,
+        };
+    }
+    // E4: SCPs and RCPs never grant, but every level must allow.
+    if let Some(blocker) = guardrail {
+        return Verdict {
+            decision: Decision::ImplicitDeny,
+            blocker: Some(blocker),
+        };
+    }
+    let blocker = grant(
+        &prepared,
+        request,
+        participation,
+        Grants {
+            identity,
+            resource,
+            boundary,
+            session,
+            has_trust,
+        },
+    );
+    Verdict {
+        decision: if blocker.is_none() {
+            Decision::Allow
+        } else {
+            Decision::ImplicitDeny
+        },
+        blocker,
+    }
+}
+
+struct Grants {
+    identity: Tally,
+    resource: Tally,
+    boundary: Tally,
+    session: Tally,
+    has_trust: bool,
+}
+
+/// Decides whether an Allow is granted once no Deny applied; returns the
+/// check that withheld it otherwise (E3, E5-E8).
+fn grant(
+    prepared: &Prepared<'_>,
+    request: &Request,
+    participation: Participation,
+    g: Grants,
+) -> Option<Blocker> {
+    let boundary_ok = !g.boundary.present || g.boundary.allow;
+    let session_ok = !g.session.present || g.session.allow;
+    if !participation.principal_side {
+        // E7, E8: only a resource policy (a trust policy for web identities) can grant.
+        return (!g.resource.allow).then_some(Blocker::Resource);
+    }
+    let principal_account = prepared.caller.as_ref().and_then(Caller::account);
+    // The resource's account is what the caller says it is; absent, it is the
+    // principal's (conformance README). The ARN's account segment is not
+    // used: S3 ARNs have none, and the simulator takes `ResourceOwner`
+    // explicitly.
+    let resource_account = request.resource_account();
+    let cross_account =
+        matches!((principal_account, resource_account), (Some(p), Some(r)) if p != r);
+    let identity_path = || {
+        if !g.identity.allow {
+            Some(if cross_account {
+                Blocker::Identity
+            } else {
+                Blocker::NoAllow
+            })
+        } else if !boundary_ok {
+            Some(Blocker::Boundary)
+        } else if !session_ok {
+            Some(Blocker::Session)
+        } else {
+            None
+        }
+    };
+    if cross_account {
+        // E6: both sides must allow.
+        if !g.resource.allow {
+            return Some(Blocker::Resource);
+        }
+        return identity_path();
+    }
+    if g.resource.allow {
+        // E5: the principal the resource policy names decides whether the
+        // boundary and session policy can still withhold the Allow.
+        let limited = matches!(
+            g.resource.allow_principal,
+            Some(PrincipalMatch::Role | PrincipalMatch::Account)
+        );
+        if !limited {
+            return None;
+        }
+        if !boundary_ok {
+            return Some(Blocker::Boundary);
+        }
+        if !session_ok {
+            return Some(Blocker::Session);
+        }
+        return None;
+    }
+    // E3: a role trust policy must allow explicitly; identity policies cannot
+    // stand in for it.
+    if g.has_trust {
+        return Some(Blocker::Resource);
+    }
+    identity_path()
+}

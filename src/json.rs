@@ -1,0 +1,468 @@
+//! A small JSON parser that keeps what serde_json throws away: the byte span
+//! of every value and every duplicate key.
+//!
+//! IAM forbids duplicate keys (G1) and the simulator reports statement
+//! positions (M3), so the policy parser works on this tree rather than on
+//! `serde_json::Value`, which silently keeps the last duplicate and forgets
+//! where each value stood. Nesting is capped so hostile input cannot exhaust
+//! the stack.
+
+use std::collections::HashSet;
+use std::fmt;
+
+/// Byte offsets `[start, end)` of a value in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One parsed JSON value with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// The JSON value kinds. Numbers keep their source text, because IAM turns
+/// them into strings exactly as written (G8).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+/// A key/value pair of an object, in source order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Value {
+    /// The JSON type name used in "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+/// A syntax error at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Parses `text` as exactly one JSON value, nested at most `max_depth` deep.
+pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node, SyntaxError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        max_depth,
+    };
+    parser.skip_whitespace();
+    let node = parser.value(0)?;
+    parser.skip_whitespace();
+    if parser.pos < parser.bytes.len() {
+        return Err(parser.error("trailing characters after the JSON value"));
+    }
+    Ok(node)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            offset: self.pos,
+            message: message.into(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_byte(&mut self, byte: u8, what: &str) -> Result<(), SyntaxError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else if self.peek().is_none() {
+            Err(self.error(format!("unexpected end of input, expected {what}")))
+        } else {
+            Err(self.error(format!("expected {what}")))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        let start = self.pos;
+        let value = match self.peek() {
+            None => return Err(self.error("unexpected end of input, expected a JSON value")),
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.keyword("true", Value::Bool(true))?,
+            Some(b'f') => self.keyword("false", Value::Bool(false))?,
+            Some(b'n') => self.keyword("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => return Err(self.error("expected a JSON value")),
+        };
+        Ok(Node {
+            value,
+            span: Span {
+                start,
+                end: self.pos,
+            },
+        })
+    }
+
+    fn enter(&self, depth: usize) -> Result<usize, SyntaxError> {
+        if depth >= self.max_depth {
+            Err(self.error(format!(
+                "JSON nested more than {} levels deep",
+                self.max_depth
+            )))
+        } else {
+            Ok(depth + 1)
+        }
+    }
+
+    fn keyword(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a JSON value"))
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        let depth = self.enter(depth)?;
+        self.pos += 1; // '{'
+        let mut members: Vec<Member> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a string key"));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span {
+                start: key_start,
+                end: self.pos,
+            };
+            if !seen.insert(key.clone()) {
+                return Err(SyntaxError {
+                    offset: key_start,
+                    message: format!("duplicate key `{key}`"),
+                });
+            }
+            self.skip_whitespace();
+            self.expect_byte(b':', "`:` after an object key")?;
+            self.skip_whitespace();
+            let value = self.value(depth)?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                None => return Err(self.error("unexpected end of input inside an object")),
+                Some(_) => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        let depth = self.enter(depth)?;
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                None => return Err(self.error("unexpected end of input inside an array")),
+                Some(_) => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, SyntaxError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number: expected a digit after `.`"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number: expected a digit in the exponent"));
+            }
+            self.digits();
+        }
+        let raw = self.text.get(start..self.pos).unwrap_or_default();
+        Ok(Value::Number(raw.to_owned()))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            // Copy the run of plain characters in one go.
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+            match self.peek() {
+                None => return Err(self.error("unexpected end of input inside a string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return Err(self.error("control character inside a string")),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let high = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&high) {
+                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                        return Err(self.error("unpaired surrogate in `\\u` escape"));
+                    }
+                    self.pos += 2;
+                    let low = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(self.error("unpaired surrogate in `\\u` escape"));
+                    }
+                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    high
+                };
+                let c = char::from_u32(code)
+                    .ok_or_else(|| self.error("invalid character in `\\u` escape"))?;
+                out.push(c);
+                return Ok(());
+            }
+            _ => return Err(self.error("invalid escape in string")),
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("expected four hex digits in `\\u` escape"))?;
+        let code = u32::from_str_radix(digits, 16)
+            .ok()
+            .filter(|_| digits.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| self.error("expected four hex digits in `\\u` escape"))?;
+        self.pos += 4;
+        Ok(code)
+    }
+}
+
+/// Converts byte offsets to 1-based line and column (in characters).
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { line_starts }
+    }
+
+    /// The 1-based (line, column) of `offset` in `text`.
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let column = text
+            .get(line_start..offset.min(text.len()))
+            .map_or(offset - line_start, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Node {
+        parse(text, 64).unwrap()
+    }
+
+    #[test]
+    fn parses_nested_values_with_spans() {
+        let node = parse_ok(r#" {"a": [1, "x", true, null], "b": {}} "#);
+        let Value::Object(members) = &node.value else {
+            panic!("not an object")
+        };
+        assert_eq!(members[0].key, "a");
+        assert_eq!(node.span, Span { start: 1, end: 37 });
+        let Value::Array(items) = &members[0].value.value else {
+            panic!("not an array")
+        };
+        assert_eq!(items[0].value, Value::Number("1".into()));
+        assert_eq!(items[1].value, Value::String("x".into()));
+        assert_eq!(items[2].value, Value::Bool(true));
+        assert_eq!(items[3].value, Value::Null);
+    }
+
+    /// G1: "must not contain multiple instances of the same key".
+    #[test]
+    fn g1_rejects_duplicate_keys_at_the_second_key() {
+        let err = parse(r#"{"a":1,"a":2}"#, 64).unwrap_err();
+        assert_eq!(err.offset, 7);
+        assert_eq!(err.message, "duplicate key `a`");
+    }
+
+    #[test]
+    fn decodes_escapes_and_surrogate_pairs() {
+        let node = parse_ok(r#""a\"\\\/\n\u00e9\ud83d\ude00""#);
+        assert_eq!(node.value, Value::String("a\"\\/\n\u{e9}\u{1F600}".into()));
+    }
+
+    #[test]
+    fn rejects_malformed_input() {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "1.",
+            "-",
+            "tru",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "{} x",
+            "\"a\u{1}\"",
+            "[1 2]",
+            "{1:2}",
+        ] {
+            assert!(parse(bad, 64).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn caps_nesting_depth_without_recursing_further() {
+        let deep = "[".repeat(100_000);
+        let err = parse(&deep, 64).unwrap_err();
+        assert!(err.message.contains("nested more than 64"));
+        assert!(parse(&format!("{}{}", "[".repeat(64), "]".repeat(64)), 64).is_ok());
+    }
+
+    #[test]
+    fn line_index_counts_characters_not_bytes() {
+        let text = "{\n  \"é\": x";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), (1, 1));
+        let x = text.find('x').unwrap();
+        assert_eq!(index.position(text, x), (2, 8));
+    }
+}

@@ -1,0 +1,72 @@
+//! Evaluate AWS IAM policies offline, exactly as AWS documents it, and
+//! explain every decision.
+//!
+//! Policies are parsed and compiled once into a [`PolicySet`]; each
+//! [`Request`] is then decided without allocating. A [`Response`] carries the
+//! [`Decision`] and, on demand, an [`Explanation`]: the statements that
+//! decided, why every other statement for the action did not apply (with
+//! variables resolved and the request's values), and the context keys the
+//! request lacked.
+//!
+//! ```
+//! use iam_eval::{Decision, PolicySet, Request};
+//!
+//! // The Cognito identity-pool pattern: one policy confines every user to
+//! // their own prefix.
+//! let set = PolicySet::from_json(r#"{
+//!   "Version": "2012-10-17",
+//!   "Statement": [{
+//!     "Effect": "Allow",
+//!     "Action": "s3:*",
+//!     "Resource": "arn:aws:s3:::notes-app-uploads/private/${cognito-identity.amazonaws.com:sub}/*"
+//!   }]
+//! }"#)?;
+//!
+//! let request = Request::builder("s3:PutObject", "arn:aws:s3:::notes-app-uploads/private/us-east-1:1111/todo.txt")
+//!     .context("cognito-identity.amazonaws.com:sub", "us-east-1:1111")
+//!     .build();
+//! let response = set.evaluate(&request);
+//! assert_eq!(response.decision(), Decision::Allow);
+//! assert_eq!(response.explanation().decided_by[0].index, 0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The semantics follow AWS's documentation rule by rule; where AWS is silent
+//! the crate takes the reading that fails closed and makes it an [`Options`]
+//! switch. Rule ids (G1, V7, C3, …) in comments and tests refer to
+//! `SEMANTICS.md`, which cites the AWS page behind each rule.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+mod arn;
+pub mod case;
+mod compile;
+mod condition;
+mod error;
+mod eval;
+mod explain;
+mod json;
+mod limits;
+mod options;
+mod parse;
+mod pattern;
+mod policy;
+mod principal;
+mod request;
+mod set;
+mod variable;
+
+pub use compile::Position;
+pub use error::{Location, PolicyError, PolicyErrorKind, Warning};
+pub use eval::{Blocker, Decision};
+pub use explain::{
+    ConditionTrace, Explanation, NotApplied, Reason, StatementRef, UnresolvedVariable,
+};
+pub use limits::Limits;
+pub use options::{BareMultiValue, Options, UnresolvedNotResource};
+pub use policy::{Effect, PolicyType, UnknownPolicyType};
+pub use principal::PrincipalMatch;
+pub use request::{Context, ContextValue, Request, RequestBuilder};
+pub use set::{validate, PolicySet, PolicySetBuilder, Report, Response};

@@ -1,0 +1,484 @@
+//! IAM wildcard patterns: `*` matches any run of characters (including none),
+//! `?` exactly one character, everything else is literal (A2, R3, O1).
+//!
+//! A pattern is compiled once into tokens and, when it has neither variables
+//! nor `?`, into a cheaper strategy (exact, prefix, suffix, prefix+suffix),
+//! after globset's `MatchStrategy`. The general matcher splits the pattern at
+//! its stars and finds each star-free segment leftmost in turn. That greedy
+//! search is exact for globs whose only repetition is `*`, and it never
+//! backtracks across stars, so `*a*a*…*b` against megabytes of `a` stays
+//! linear instead of exploding (see PERFORMANCE.md).
+//!
+//! Variable tokens are resolved by the caller to plain text and matched as
+//! literals: a substituted value can never act as a wildcard (V5).
+
+/// One token of a compiled pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// Literal text.
+    Lit(Box<str>),
+    /// The value of the pattern's n-th variable, matched literally.
+    Var(u16),
+    /// `?`: exactly one character.
+    One,
+    /// `*`: any run of characters. Runs of stars are collapsed.
+    Star,
+}
+
+/// How literal text is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    /// Byte for byte.
+    Sensitive,
+    /// ASCII letters compare equal in either case (action names, A1).
+    AsciiInsensitive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Strategy {
+    Any,
+    Exact(Box<str>),
+    Prefix(Box<str>),
+    Suffix(Box<str>),
+    PrefixSuffix(Box<str>, Box<str>),
+    General,
+}
+
+/// A compiled wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Pattern {
+    tokens: Box<[Token]>,
+    /// Token ranges between stars.
+    segments: Box<[(usize, usize)]>,
+    leading_star: bool,
+    trailing_star: bool,
+    strategy: Strategy,
+    var_count: u16,
+}
+
+impl Pattern {
+    /// Compiles `text` where `*` and `?` are wildcards and nothing else is special.
+    pub fn wildcard(text: &str) -> Self {
+        let mut tokens = Vec::new();
+        let mut lit = String::new();
+        for c in text.chars() {
+            match c {
+                '*' | '?' => {
+                    if !lit.is_empty() {
+                        tokens.push(Token::Lit(std::mem::take(&mut lit).into()));
+                    }
+                    tokens.push(if c == '*' { Token::Star } else { Token::One });
+                }
+                _ => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            tokens.push(Token::Lit(lit.into()));
+        }
+        Self::from_tokens(tokens)
+    }
+
+    /// Compiles `text` as a pattern that only matches itself.
+    pub fn literal(text: &str) -> Self {
+        Self::from_tokens(vec![Token::Lit(text.into())])
+    }
+
+    /// Compiles a token list, merging adjacent literals and stars.
+    pub fn from_tokens(raw: Vec<Token>) -> Self {
+        let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
+        for token in raw {
+            match (tokens.last_mut(), token) {
+                (_, Token::Lit(l)) if l.is_empty() => {}
+                (Some(Token::Star), Token::Star) => {}
+                (Some(Token::Lit(prev)), Token::Lit(l)) => {
+                    *prev = format!("{prev}{l}").into();
+                }
+                (_, t) => tokens.push(t),
+            }
+        }
+        let mut segments = Vec::new();
+        let mut start = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            if *t == Token::Star {
+                if i > start {
+                    segments.push((start, i));
+                }
+                start = i + 1;
+            }
+        }
+        if tokens.len() > start {
+            segments.push((start, tokens.len()));
+        }
+        let leading_star = tokens.first() == Some(&Token::Star);
+        let trailing_star = tokens.last() == Some(&Token::Star);
+        let var_count = tokens
+            .iter()
+            .filter_map(|t| match t {
+                Token::Var(i) => Some(i + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let strategy = Self::strategy(&tokens);
+        Pattern {
+            tokens: tokens.into(),
+            segments: segments.into(),
+            leading_star,
+            trailing_star,
+            strategy,
+            var_count,
+        }
+    }
+
+    fn strategy(tokens: &[Token]) -> Strategy {
+        let lit = |t: &Token| match t {
+            Token::Lit(l) => Some(l.clone()),
+            _ => None,
+        };
+        match tokens {
+            [] => Strategy::Exact("".into()),
+            [Token::Star] => Strategy::Any,
+            [Token::Lit(l)] => Strategy::Exact(l.clone()),
+            [Token::Lit(l), Token::Star] => Strategy::Prefix(l.clone()),
+            [Token::Star, Token::Lit(l)] => Strategy::Suffix(l.clone()),
+            [a, Token::Star, b] => match (lit(a), lit(b)) {
+                (Some(a), Some(b)) => Strategy::PrefixSuffix(a, b),
+                _ => Strategy::General,
+            },
+            _ => Strategy::General,
+        }
+    }
+
+    /// The tokens, for explanations and for building ARN patterns.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// How many variable values `is_match` expects.
+    pub fn var_count(&self) -> usize {
+        usize::from(self.var_count)
+    }
+
+    /// True when the pattern is a single star and matches everything.
+    pub fn is_any(&self) -> bool {
+        self.strategy == Strategy::Any
+    }
+
+    /// The literal text before the first wildcard or variable.
+    pub fn literal_prefix(&self) -> &str {
+        match self.tokens.first() {
+            Some(Token::Lit(l)) => l,
+            _ => "",
+        }
+    }
+
+    /// Matches `text`, with `vars[i]` standing for `Token::Var(i)`.
+    /// A missing variable value never matches.
+    pub fn is_match(&self, text: &str, vars: &[&str], case: Case) -> bool {
+        let eq = |a: &str, b: &str| lit_eq(a, b, case);
+        match &self.strategy {
+            Strategy::Any => true,
+            Strategy::Exact(l) => text.len() == l.len() && eq(text, l),
+            Strategy::Prefix(p) => starts_with(text, p, case),
+            Strategy::Suffix(s) => ends_with(text, s, case),
+            Strategy::PrefixSuffix(p, s) => {
+                text.len() >= p.len() + s.len()
+                    && starts_with(text, p, case)
+                    && ends_with(text, s, case)
+            }
+            Strategy::General => self.general_match(text, vars, case),
+        }
+    }
+
+    fn segment(&self, index: usize) -> &[Token] {
+        self.segments
+            .get(index)
+            .and_then(|&(s, e)| self.tokens.get(s..e))
+            .unwrap_or_default()
+    }
+
+    fn general_match(&self, text: &str, vars: &[&str], case: Case) -> bool {
+        if vars.len() < self.var_count() {
+            return false;
+        }
+        let n = self.segments.len();
+        if n == 0 {
+            // Only stars (or nothing at all).
+            return self.leading_star || text.is_empty();
+        }
+        if !self.leading_star && !self.trailing_star && n == 1 {
+            return match_forward(self.segment(0), text, 0, vars, case) == Some(text.len());
+        }
+        let mut lo = 0;
+        let mut hi = text.len();
+        let mut first = 0;
+        let mut last = n;
+        if !self.leading_star {
+            match match_forward(self.segment(0), text, 0, vars, case) {
+                Some(end) => lo = end,
+                None => return false,
+            }
+            first = 1;
+        }
+        if !self.trailing_star {
+            if last <= first {
+                return false;
+            }
+            match match_backward(self.segment(last - 1), text, hi, vars, case) {
+                Some(start) if start >= lo => hi = start,
+                _ => return false,
+            }
+            last -= 1;
+        }
+        for index in first..last {
+            match find_segment(self.segment(index), text, lo, hi, vars, case) {
+                Some(end) => lo = end,
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+fn lit_eq(a: &str, b: &str, case: Case) -> bool {
+    match case {
+        Case::Sensitive => a == b,
+        Case::AsciiInsensitive => a.eq_ignore_ascii_case(b),
+    }
+}
+
+fn starts_with(text: &str, prefix: &str, case: Case) -> bool {
+    // An empty prefix must not reach the comparison (PERFORMANCE.md pitfall).
+    prefix.is_empty()
+        || text
+            .as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| bytes_eq(head, prefix.as_bytes(), case))
+}
+
+fn ends_with(text: &str, suffix: &str, case: Case) -> bool {
+    suffix.is_empty()
+        || text
+            .len()
+            .checked_sub(suffix.len())
+            .and_then(|start| text.as_bytes().get(start..))
+            .is_some_and(|tail| bytes_eq(tail, suffix.as_bytes(), case))
+}
+
+fn bytes_eq(a: &[u8], b: &[u8], case: Case) -> bool {
+    match case {
+        Case::Sensitive => a == b,
+        Case::AsciiInsensitive => a.eq_ignore_ascii_case(b),
+    }
+}
+
+fn token_text<'a>(token: &'a Token, vars: &[&'a str]) -> Option<&'a str> {
+    match token {
+        Token::Lit(l) => Some(l),
+        Token::Var(i) => vars.get(usize::from(*i)).copied(),
+        Token::One | Token::Star => None,
+    }
+}
+
+/// Matches a star-free segment starting at byte `pos`; returns its end.
+fn match_forward(
+    segment: &[Token],
+    text: &str,
+    mut pos: usize,
+    vars: &[&str],
+    case: Case,
+) -> Option<usize> {
+    for token in segment {
+        let rest = text.get(pos..)?;
+        match token {
+            Token::One => pos += rest.chars().next()?.len_utf8(),
+            Token::Star => return None,
+            _ => {
+                let lit = token_text(token, vars)?;
+                if !starts_with(rest, lit, case) {
+                    return None;
+                }
+                pos += lit.len();
+            }
+        }
+    }
+    Some(pos)
+}
+
+/// Matches a star-free segment ending at byte `end`; returns its start.
+fn match_backward(
+    segment: &[Token],
+    text: &str,
+    mut end: usize,
+    vars: &[&str],
+    case: Case,
+) -> Option<usize> {
+    for token in segment.iter().rev() {
+        let head = text.get(..end)?;
+        match token {
+            Token::One => end -= head.chars().next_back()?.len_utf8(),
+            Token::Star => return None,
+            _ => {
+                let lit = token_text(token, vars)?;
+                if !ends_with(head, lit, case) {
+                    return None;
+                }
+                end -= lit.len();
+            }
+        }
+    }
+    Some(end)
+}
+
+/// Finds the leftmost occurrence of a star-free segment within `text[lo..hi]`;
+/// returns the end of that occurrence.
+fn find_segment(
+    segment: &[Token],
+    text: &str,
+    lo: usize,
+    hi: usize,
+    vars: &[&str],
+    case: Case,
+) -> Option<usize> {
+    let window = text.get(..hi)?;
+    let anchor = segment.first().and_then(|t| token_text(t, vars));
+    let mut start = lo;
+    loop {
+        if start > hi {
+            return None;
+        }
+        // Jump to the next place the segment's leading literal occurs.
+        if let Some(lit) = anchor {
+            let rest = window.get(start..)?;
+            start += find_literal(rest, lit, case)?;
+        }
+        if let Some(end) = match_forward(segment, window, start, vars, case) {
+            return Some(end);
+        }
+        // Advance one character and try again.
+        start += window.get(start..)?.chars().next()?.len_utf8();
+    }
+}
+
+fn find_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> {
+    match case {
+        Case::Sensitive => haystack.find(needle),
+        Case::AsciiInsensitive => {
+            let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+            if n.is_empty() {
+                return Some(0);
+            }
+            h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+        }
+    }
+}
+
+/// The obvious matcher, quadratic in the worst case, kept as the reference the
+/// fast matcher is tested against.
+#[cfg(test)]
+pub(crate) fn reference_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // dp[j] = pattern[..i] matches text[..j]
+    let mut dp = vec![false; t.len() + 1];
+    dp[0] = true;
+    for &pc in &p {
+        let mut next = vec![false; t.len() + 1];
+        match pc {
+            '*' => {
+                let mut any = false;
+                for j in 0..=t.len() {
+                    any |= dp[j];
+                    next[j] = any;
+                }
+            }
+            _ => {
+                for j in 1..=t.len() {
+                    next[j] = dp[j - 1] && (pc == '?' || pc == t[j - 1]);
+                }
+            }
+        }
+        dp = next;
+    }
+    dp[t.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn m(pattern: &str, text: &str) -> bool {
+        Pattern::wildcard(pattern).is_match(text, &[], Case::Sensitive)
+    }
+
+    /// R3: the documentation's own examples for `arn:aws:s3:::DOC-EXAMPLE-BUCKET/*/test/*`.
+    #[test]
+    fn r3_star_crosses_slash_per_resource_docs() {
+        let p = "DOC-EXAMPLE-BUCKET/*/test/*";
+        assert!(m(p, "DOC-EXAMPLE-BUCKET/1/2/test/3/object.jpg"));
+        assert!(m(p, "DOC-EXAMPLE-BUCKET//test/object.jpg"));
+        assert!(m(p, "DOC-EXAMPLE-BUCKET/1/test/"));
+        assert!(!m(p, "DOC-EXAMPLE-BUCKET/test/object.jpg"));
+        assert!(!m(p, "DOC-EXAMPLE-BUCKET/1-test/object.jpg"));
+    }
+
+    /// A2: `?` is exactly one character, `*` any run including none.
+    #[test]
+    fn a2_question_mark_is_one_character() {
+        assert!(m("s3:?etObject", "s3:GetObject"));
+        assert!(!m("s3:?etObject", "s3:etObject"));
+        assert!(m("a?c", "aéc"));
+        assert!(m("*", ""));
+        assert!(m("a*", "a"));
+        assert!(!m("", "a"));
+        assert!(m("", ""));
+    }
+
+    /// A1: action names compare without regard to ASCII case.
+    #[test]
+    fn a1_case_insensitive_mode() {
+        let p = Pattern::wildcard("iam:*accesskey*");
+        assert!(p.is_match("IAM:CreateAccessKey", &[], Case::AsciiInsensitive));
+        assert!(!p.is_match("IAM:CreateAccessKey", &[], Case::Sensitive));
+        let q = Pattern::wildcard("s3:get?bject*");
+        assert!(q.is_match("S3:GetObjectTagging", &[], Case::AsciiInsensitive));
+    }
+
+    /// V5: a variable's value is literal text even when it holds `*` or `?`.
+    #[test]
+    fn v5_variable_values_are_literal() {
+        let p = Pattern::from_tokens(vec![
+            Token::Lit("home/".into()),
+            Token::Var(0),
+            Token::Lit("/".into()),
+            Token::Star,
+        ]);
+        assert!(p.is_match("home/bob*/x", &["bob*"], Case::Sensitive));
+        assert!(!p.is_match("home/bobby/x", &["bob*"], Case::Sensitive));
+        assert!(!p.is_match("home/bXb/x", &["b?b"], Case::Sensitive));
+        assert!(
+            !p.is_match("home/bob/x", &[], Case::Sensitive),
+            "missing value"
+        );
+    }
+
+    #[test]
+    fn many_stars_against_long_text_stays_linear() {
+        let pattern = format!("{}b", "*a".repeat(64));
+        let text = "a".repeat(10_000);
+        assert!(!m(&pattern, &text));
+        let pattern = format!("{}b*", "*a".repeat(64));
+        assert!(!m(&pattern, &text));
+        assert!(m(&pattern, &format!("{text}b")));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn agrees_with_reference(pattern in "[ab*?/é]{0,10}", text in "[ab/é]{0,12}") {
+            prop_assert_eq!(m(&pattern, &text), reference_match(&pattern, &text),
+                "pattern {:?} text {:?}", pattern, text);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Principals: who makes a request, and how `Principal`/`NotPrincipal`
+//! entries match them (G10, P1-P4).
+//!
+//! Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>.
+
+use crate::policy::PrincipalKind;
+
+/// The request principal, classified from the string the caller gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Caller<'a> {
+    /// An unauthenticated caller (E8).
+    Anonymous,
+    /// `123456789012` or `arn:aws:iam::123456789012:root`.
+    Account { account: &'a str },
+    /// `arn:aws:iam::123456789012:user/path/name`.
+    User { account: &'a str, arn: &'a str },
+    /// `arn:aws:iam::123456789012:role/path/name` (the role itself).
+    Role {
+        account: &'a str,
+        name: &'a str,
+        arn: &'a str,
+    },
+    /// `arn:aws:sts::123456789012:assumed-role/name/session`.
+    RoleSession {
+        account: &'a str,
+        role: &'a str,
+        arn: &'a str,
+    },
+    /// `arn:aws:sts::123456789012:federated-user/name`.
+    FederatedUser { account: &'a str, arn: &'a str },
+    /// A service principal such as `lambda.amazonaws.com`.
+    Service(&'a str),
+    /// A web-identity or SAML provider such as `cognito-identity.amazonaws.com`
+    /// or an `oidc-provider`/`saml-provider` ARN.
+    WebIdentity(&'a str),
+    /// Anything else; it only matches `*` and identical entries.
+    Other(&'a str),
+}
+
+impl<'a> Caller<'a> {
+    /// Classifies a principal string.
+    pub fn classify(text: &'a str) -> Self {
+        if text == "anonymous" || text == "*" {
+            return Caller::Anonymous;
+        }
+        if is_account_id(text) {
+            return Caller::Account { account: text };
+        }
+        if let Some(arn) = crate::arn::Arn::parse(text) {
+            let account = arn.account();
+            let [_, service, _, _] = arn.head;
+            let resource = arn.resource;
+            match service {
+                "iam" if resource == "root" => return Caller::Account { account },
+                "iam" if resource.starts_with("user/") => {
+                    return Caller::User { account, arn: text }
+                }
+                "iam" if resource.starts_with("role/") => {
+                    let name = resource.rsplit('/').next().unwrap_or(resource);
+                    return Caller::Role {
+                        account,
+                        name,
+                        arn: text,
+                    };
+                }
+                "iam"
+                    if resource.starts_with("oidc-provider/")
+                        || resource.starts_with("saml-provider/") =>
+                {
+                    return Caller::WebIdentity(text)
+                }
+                "sts" => {
+                    if let Some(rest) = resource.strip_prefix("assumed-role/") {
+                        if let Some((role, _session)) = rest.split_once('/') {
+                            return Caller::RoleSession {
+                                account,
+                                role,
+                                arn: text,
+                            };
+                        }
+                    }
+                    if resource.starts_with("federated-user/") {
+                        return Caller::FederatedUser { account, arn: text };
+                    }
+                }
+                _ => {}
+            }
+            return Caller::Other(text);
+        }
+        if text.ends_with(".amazonaws.com") && !text.starts_with("cognito-identity.") {
+            return Caller::Service(text);
+        }
+        if text.contains('.') {
+            return Caller::WebIdentity(text);
+        }
+        Caller::Other(text)
+    }
+
+    /// The account the principal belongs to, if it has one.
+    pub fn account(&self) -> Option<&'a str> {
+        match *self {
+            Caller::Account { account }
+            | Caller::User { account, .. }
+            | Caller::Role { account, .. }
+            | Caller::RoleSession { account, .. }
+            | Caller::FederatedUser { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+}
+
+fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What kind of `Principal` entry matched, which decides how a same-account
+/// resource-policy Allow combines with implicit denies elsewhere (E5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PrincipalMatch {
+    /// `"*"` or `{"AWS": "*"}`.
+    Wildcard,
+    /// An account id or account root ARN.
+    Account,
+    /// A role ARN matched the role or one of its sessions.
+    Role,
+    /// An exact IAM user ARN.
+    User,
+    /// An exact role-session or federated-user ARN.
+    Session,
+    /// A service principal.
+    Service,
+    /// A web-identity or SAML provider.
+    Federated,
+    /// A canonical user id (S3).
+    CanonicalUser,
+}
+
+/// A compiled principal entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PrincipalEntry {
+    Any,
+    Account(Box<str>),
+    /// A role ARN: account and role name (its sessions carry no path).
+    Role {
+        arn: Box<str>,
+        account: Box<str>,
+        name: Box<str>,
+    },
+    /// Any other exact ARN under `AWS` (user, session, federated user).
+    AwsArn(Box<str>),
+    Service(Box<str>),
+    Federated(Box<str>),
+    CanonicalUser(Box<str>),
+}
+
+/// Why a principal value was rejected.
+pub(crate) fn compile_entry(kind: PrincipalKind, text: &str) -> Result<PrincipalEntry, String> {
+    if text == "*" {
+        return match kind {
+            PrincipalKind::Aws => Ok(PrincipalEntry::Any),
+            _ => Err("`*` is allowed only as \"Principal\": \"*\" or {\"AWS\": \"*\"}".into()),
+        };
+    }
+    if text.contains(['*', '?']) {
+        // AA "Error – Unsupported wildcard in principal".
+        return Err("wildcards are not allowed inside principal values; use a condition on aws:PrincipalArn".into());
+    }
+    if text.is_empty() {
+        return Err("empty principal".into());
+    }
+    Ok(match kind {
+        PrincipalKind::Service => PrincipalEntry::Service(text.into()),
+        PrincipalKind::Federated => PrincipalEntry::Federated(text.into()),
+        PrincipalKind::CanonicalUser => PrincipalEntry::CanonicalUser(text.into()),
+        PrincipalKind::Aws => match Caller::classify(text) {
+            Caller::Account { account } => PrincipalEntry::Account(account.into()),
+            Caller::Role { account, name, arn } => PrincipalEntry::Role {
+                arn: arn.into(),
+                account: account.into(),
+                name: name.into(),
+            },
+            Caller::User { arn, .. }
+            | Caller::RoleSession { arn, .. }
+            | Caller::FederatedUser { arn, .. } => PrincipalEntry::AwsArn(arn.into()),
+            _ => return Err("expected an account id or an IAM/STS principal ARN".into()),
+        },
+    })
+}
+
+impl PrincipalEntry {
+    /// How this entry matches `caller`, if it does.
+    pub fn matches(&self, caller: &Caller<'_>) -> Option<PrincipalMatch> {
+        match (self, caller) {
+            (PrincipalEntry::Any, _) => Some(PrincipalMatch::Wildcard),
+            (PrincipalEntry::Account(a), c) => {
+                (c.account() == Some(&**a)).then_some(PrincipalMatch::Account)
+            }
+            (PrincipalEntry::Role { arn, .. }, Caller::Role { arn: c, .. }) => {
+                (**arn == **c).then_some(PrincipalMatch::Role)
+            }
+            (
+                PrincipalEntry::Role { account, name, .. },
+                Caller::RoleSession {
+                    account: a, role, ..
+                },
+            ) => (**account == **a && **name == **role).then_some(PrincipalMatch::Role),
+            (PrincipalEntry::AwsArn(arn), Caller::User { arn: c, .. }) => {
+                (**arn == **c).then_some(PrincipalMatch::User)
+            }
+            (
+                PrincipalEntry::AwsArn(arn),
+                Caller::RoleSession { arn: c, .. } | Caller::FederatedUser { arn: c, .. },
+            ) => (**arn == **c).then_some(PrincipalMatch::Session),
+            (PrincipalEntry::Service(s), Caller::Service(c)) => {
+                (**s == **c).then_some(PrincipalMatch::Service)
+            }
+            (PrincipalEntry::Federated(f), Caller::WebIdentity(c)) => {
+                (**f == **c).then_some(PrincipalMatch::Federated)
+            }
+            (PrincipalEntry::CanonicalUser(u), Caller::Other(c)) => {
+                (**u == **c).then_some(PrincipalMatch::CanonicalUser)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A compiled `Principal`/`NotPrincipal` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PrincipalMatcher {
+    pub negated: bool,
+    pub entries: Box<[PrincipalEntry]>,
+    /// The entries as written, for explanations.
+    pub sources: Box<[Box<str>]>,
+}
+
+impl PrincipalMatcher {
+    /// Whether the element admits `caller`, and through which kind of entry.
+    /// A request without a principal matches only `*`.
+    pub fn admits(&self, caller: Option<&Caller<'_>>) -> Option<PrincipalMatch> {
+        let matched = match caller {
+            Some(c) => self.entries.iter().filter_map(|e| e.matches(c)).max(),
+            None => self
+                .entries
+                .iter()
+                .any(|e| *e == PrincipalEntry::Any)
+                .then_some(PrincipalMatch::Wildcard),
+        };
+        match (self.negated, matched) {
+            (false, m) => m,
+            // P3: NotPrincipal applies to everyone it does not name.
+            (true, None) => Some(PrincipalMatch::Wildcard),
+            (true, Some(_)) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: PrincipalKind, text: &str) -> PrincipalEntry {
+        compile_entry(kind, text).unwrap()
+    }
+
+    /// P1: an account entry matches every principal of that account.
+    #[test]
+    fn p1_account_entry_matches_everyone_in_the_account() {
+        for form in ["123456789012", "arn:aws:iam::123456789012:root"] {
+            let e = entry(PrincipalKind::Aws, form);
+            for caller in [
+                "arn:aws:iam::123456789012:user/alice",
+                "arn:aws:sts::123456789012:assumed-role/R/s",
+                "arn:aws:iam::123456789012:role/R",
+            ] {
+                assert_eq!(
+                    e.matches(&Caller::classify(caller)),
+                    Some(PrincipalMatch::Account),
+                    "{form} {caller}"
+                );
+            }
+            assert_eq!(
+                e.matches(&Caller::classify("arn:aws:iam::999999999999:user/alice")),
+                None
+            );
+        }
+    }
+
+    /// P1: a role ARN matches the role's sessions; a session ARN only itself.
+    #[test]
+    fn p1_role_entry_matches_its_sessions() {
+        let role = entry(
+            PrincipalKind::Aws,
+            "arn:aws:iam::123456789012:role/path/Cognito_Auth",
+        );
+        let session = Caller::classify(
+            "arn:aws:sts::123456789012:assumed-role/Cognito_Auth/CognitoIdentityCredentials",
+        );
+        assert_eq!(role.matches(&session), Some(PrincipalMatch::Role));
+        let other = Caller::classify(
+            "arn:aws:sts::123456789012:assumed-role/Other/CognitoIdentityCredentials",
+        );
+        assert_eq!(role.matches(&other), None);
+        let exact = entry(
+            PrincipalKind::Aws,
+            "arn:aws:sts::123456789012:assumed-role/Cognito_Auth/x",
+        );
+        assert_eq!(exact.matches(&session), None);
+    }
+
+    /// G10: no wildcards inside principal values.
+    #[test]
+    fn g10_rejects_wildcards_inside_values() {
+        assert!(compile_entry(PrincipalKind::Aws, "arn:aws:iam::*:role/x").is_err());
+        assert!(compile_entry(PrincipalKind::Service, "*").is_err());
+        assert!(compile_entry(PrincipalKind::Aws, "not-an-arn").is_err());
+    }
+
+    /// P4: Federated matches the web-identity provider.
+    #[test]
+    fn p4_federated_matches_provider() {
+        let e = entry(PrincipalKind::Federated, "cognito-identity.amazonaws.com");
+        assert_eq!(
+            e.matches(&Caller::classify("cognito-identity.amazonaws.com")),
+            Some(PrincipalMatch::Federated)
+        );
+        assert_eq!(e.matches(&Caller::classify("lambda.amazonaws.com")), None);
+    }
+
+    /// P3: NotPrincipal applies to callers it does not name.
+    #[test]
+    fn p3_not_principal_inverts() {
+        let m = PrincipalMatcher {
+            negated: true,
+            entries: vec![entry(
+                PrincipalKind::Aws,
+                "arn:aws:iam::123456789012:user/admin",
+            )]
+            .into(),
+            sources: Box::default(),
+        };
+        assert!(m
+            .admits(Some(&Caller::classify(
+                "arn:aws:iam::123456789012:user/bob"
+            )))
+            .is_some());
+        assert!(m
+            .admits(Some(&Caller::classify(
+                "arn:aws:iam::123456789012:user/admin"
+            )))
+            .is_none());
+    }
+}

@@ -1,0 +1,240 @@
+//! The request being authorized: principal, action, resource and context.
+//!
+//! A request is built once (which allocates) and then evaluated against any
+//! number of policy sets without further allocation. Context key names are
+//! lowercased when inserted, because IAM compares them case-insensitively
+//! (C2, V1).
+
+use std::fmt;
+
+/// The value of one context key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextValue {
+    /// A single-valued key such as `aws:SourceIp`.
+    Single(String),
+    /// A multi-valued key such as `aws:TagKeys` or `cognito-identity.amazonaws.com:amr`.
+    Multi(Vec<String>),
+}
+
+impl ContextValue {
+    /// The values as a slice: one for a single-valued key.
+    pub fn values(&self) -> &[String] {
+        match self {
+            ContextValue::Single(v) => std::slice::from_ref(v),
+            ContextValue::Multi(vs) => vs,
+        }
+    }
+}
+
+impl From<&str> for ContextValue {
+    fn from(value: &str) -> Self {
+        ContextValue::Single(value.to_owned())
+    }
+}
+
+impl From<String> for ContextValue {
+    fn from(value: String) -> Self {
+        ContextValue::Single(value)
+    }
+}
+
+impl<S: Into<String>> From<Vec<S>> for ContextValue {
+    fn from(values: Vec<S>) -> Self {
+        ContextValue::Multi(values.into_iter().map(Into::into).collect())
+    }
+}
+
+/// The request context: condition keys and their values.
+///
+/// Only the keys given here exist; nothing is derived from the principal, just
+/// as the IAM policy simulator needs `aws:username` supplied explicitly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// (lowercased key, key as given, value)
+    entries: Vec<(Box<str>, Box<str>, ContextValue)>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key` (case-insensitive) to `value`, replacing an earlier value.
+    pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
+        let lower: Box<str> = key.to_lowercase().into();
+        let value = value.into();
+        match self.entries.iter_mut().find(|(k, _, _)| *k == lower) {
+            Some(entry) => *entry = (lower, key.into(), value),
+            None => self.entries.push((lower, key.into(), value)),
+        }
+    }
+
+    /// The value of `key`, compared case-insensitively.
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        let lower = key.to_lowercase();
+        self.get_lower(&lower)
+    }
+
+    /// Lookup by a key that is already lowercase: the evaluation hot path.
+    pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| &**k == lower)
+            .map(|(_, _, v)| v)
+    }
+
+    /// Every key as given, with its value, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|(_, k, v)| (&**k, v))
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A request to authorize.
+///
+/// ```
+/// use iam_eval::Request;
+/// let request = Request::builder("s3:GetObject", "arn:aws:s3:::notes/private/us-east-1:1111/a.txt")
+///     .principal("arn:aws:sts::123456789012:assumed-role/Cognito_Auth_Role/CognitoIdentityCredentials")
+///     .context("cognito-identity.amazonaws.com:sub", "us-east-1:1111")
+///     .context("cognito-identity.amazonaws.com:amr", vec!["authenticated"])
+///     .build();
+/// assert_eq!(request.action(), "s3:GetObject");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    principal: Option<String>,
+    action: String,
+    resource: String,
+    resource_account: Option<String>,
+    context: Context,
+}
+
+impl Request {
+    /// A request with no principal and an empty context.
+    pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Self {
+        Request {
+            principal: None,
+            action: action.into(),
+            resource: resource.into(),
+            resource_account: None,
+            context: Context::new(),
+        }
+    }
+
+    /// Starts a builder for a request.
+    pub fn builder(action: impl Into<String>, resource: impl Into<String>) -> RequestBuilder {
+        RequestBuilder {
+            request: Request::new(action, resource),
+        }
+    }
+
+    /// The principal ARN (or service, provider or account id), if any.
+    pub fn principal(&self) -> Option<&str> {
+        self.principal.as_deref()
+    }
+
+    /// The action, `service:Name`, as given.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The resource ARN, or `*` for actions without resource-level permissions (A4).
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// The account that owns the resource, when given explicitly.
+    pub fn resource_account(&self) -> Option<&str> {
+        self.resource_account.as_deref()
+    }
+
+    /// The request context.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Mutable access to the context, to reuse one request for many checks.
+    pub fn context_mut(&mut self) -> &mut Context {
+        &mut self.context
+    }
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} on {}", self.action, self.resource)?;
+        if let Some(p) = &self.principal {
+            write!(f, " by {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds a [`Request`].
+#[derive(Debug, Clone)]
+pub struct RequestBuilder {
+    request: Request,
+}
+
+impl RequestBuilder {
+    /// Sets the principal: an ARN, an account id, a service principal such as
+    /// `lambda.amazonaws.com`, a web-identity provider such as
+    /// `cognito-identity.amazonaws.com`, or `anonymous`.
+    pub fn principal(mut self, principal: impl Into<String>) -> Self {
+        self.request.principal = Some(principal.into());
+        self
+    }
+
+    /// Sets the account that owns the resource (S3 ARNs carry none).
+    pub fn resource_account(mut self, account: impl Into<String>) -> Self {
+        self.request.resource_account = Some(account.into());
+        self
+    }
+
+    /// Adds a context key: a `&str`/`String` for a single value, a `Vec` for a
+    /// multi-valued key.
+    pub fn context(mut self, key: &str, value: impl Into<ContextValue>) -> Self {
+        self.request.context.insert(key, value);
+        self
+    }
+
+    /// Replaces the whole context.
+    pub fn with_context(mut self, context: Context) -> Self {
+        self.request.context = context;
+        self
+    }
+
+    /// Finishes the request.
+    pub fn build(self) -> Request {
+        self.request
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// C2: condition key names are case-insensitive.
+    #[test]
+    fn c2_context_keys_are_case_insensitive() {
+        let mut ctx = Context::new();
+        ctx.insert("aws:SourceIp", "192.0.2.1");
+        assert_eq!(
+            ctx.get("AWS:SOURCEIP"),
+            Some(&ContextValue::from("192.0.2.1"))
+        );
+        ctx.insert("AWS:sourceip", "192.0.2.2");
+        assert_eq!(ctx.len(), 1);
+        assert_eq!(ctx.get("aws:sourceip").unwrap().values(), ["192.0.2.2"]);
+    }
+}
