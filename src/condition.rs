@@ -404,7 +404,7 @@ impl Condition {
             }
             Operands::Bytes(blobs) => {
                 let v = decode_base64(value)?;
-                blobs.iter().any(|b| *b == v)
+                blobs.contains(&v)
             }
             Operands::Networks(networks) => {
                 let addr: IpAddr = value.parse().ok()?;

@@ -164,25 +164,31 @@ pub enum PolicyErrorKind {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError {
-    pub(crate) location: Location,
-    pub(crate) kind: PolicyErrorKind,
+    // Boxed so `Result<_, PolicyError>` stays one pointer wide (as serde_json does).
+    inner: Box<(Location, PolicyErrorKind)>,
 }
 
 impl PolicyError {
+    pub(crate) fn new(location: Location, kind: PolicyErrorKind) -> Self {
+        PolicyError {
+            inner: Box::new((location, kind)),
+        }
+    }
+
     /// Where the error is.
     pub fn location(&self) -> &Location {
-        &self.location
+        &self.inner.0
     }
 
     /// What the error is.
     pub fn kind(&self) -> &PolicyErrorKind {
-        &self.kind
+        &self.inner.1
     }
 }
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.kind)
+        write!(f, "{}: {}", self.location(), self.kind())
     }
 }
 

@@ -78,11 +78,6 @@ impl Pattern {
         Self::from_tokens(tokens)
     }
 
-    /// Compiles `text` as a pattern that only matches itself.
-    pub fn literal(text: &str) -> Self {
-        Self::from_tokens(vec![Token::Lit(text.into())])
-    }
-
     /// Compiles a token list, merging adjacent literals and stars.
     pub fn from_tokens(raw: Vec<Token>) -> Self {
         let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
@@ -157,19 +152,6 @@ impl Pattern {
     /// How many variable values `is_match` expects.
     pub fn var_count(&self) -> usize {
         usize::from(self.var_count)
-    }
-
-    /// True when the pattern is a single star and matches everything.
-    pub fn is_any(&self) -> bool {
-        self.strategy == Strategy::Any
-    }
-
-    /// The literal text before the first wildcard or variable.
-    pub fn literal_prefix(&self) -> &str {
-        match self.tokens.first() {
-            Some(Token::Lit(l)) => l,
-            _ => "",
-        }
     }
 
     /// Matches `text`, with `vars[i]` standing for `Token::Var(i)`.

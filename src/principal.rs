@@ -242,8 +242,7 @@ impl PrincipalMatcher {
             Some(c) => self.entries.iter().filter_map(|e| e.matches(c)).max(),
             None => self
                 .entries
-                .iter()
-                .any(|e| *e == PrincipalEntry::Any)
+                .contains(&PrincipalEntry::Any)
                 .then_some(PrincipalMatch::Wildcard),
         };
         match (self.negated, matched) {

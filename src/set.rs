@@ -277,7 +277,7 @@ fn split(
             sid: d.sid,
         };
         match d.problem {
-            Problem::Error(kind) => errors.push(PolicyError { location, kind }),
+            Problem::Error(kind) => errors.push(PolicyError::new(location, kind)),
             Problem::Warning(message) => warnings.push(Warning { location, message }),
         }
     }
