@@ -56,6 +56,7 @@ mod policy;
 mod principal;
 mod request;
 mod set;
+pub mod testing;
 mod variable;
 
 pub use compile::Position;

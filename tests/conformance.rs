@@ -1,38 +1,17 @@
 //! Every case of the conformance suite (`fixtures/conformance/cases.jsonl`,
-//! copied from `shared/conformance`) must get the decision AWS gives.
+//! copied from `shared/conformance`) must get the decision AWS gives, and so
+//! must the story's own cases (`fixtures/cases/story.jsonl`).
 
-use iam_eval::case::Case;
-use iam_eval::Options;
-
-const CASES: &str = include_str!("../fixtures/conformance/cases.jsonl");
+use iam_eval::testing::assert_cases;
 
 #[test]
 fn every_conformance_case_gets_the_documented_decision() {
-    let options = Options::default();
-    let mut failures = Vec::new();
-    let mut count = 0;
-    for (line_number, line) in CASES
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let case =
-            Case::from_json(line).unwrap_or_else(|e| panic!("line {}: {e}", line_number + 1));
-        count += 1;
-        match case.run(&options) {
-            Ok(result) if result.matches_expectation() => {}
-            Ok(result) => failures.push(format!(
-                "{}: expected {:?}, got {}\n{}",
-                case.id, result.expected, result.decision, result.explanation
-            )),
-            Err(e) => failures.push(format!("{}: error: {e}", case.id)),
-        }
-    }
-    assert_eq!(count, 278, "the suite has 278 cases");
-    assert!(
-        failures.is_empty(),
-        "{} of {count} cases failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let ran = assert_cases(include_str!("../fixtures/conformance/cases.jsonl"));
+    assert_eq!(ran, 278, "the suite has 278 cases");
+}
+
+#[test]
+fn every_story_case_gets_the_expected_decision() {
+    let ran = assert_cases(include_str!("../fixtures/cases/story.jsonl"));
+    assert_eq!(ran, 24);
 }

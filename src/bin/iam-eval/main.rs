@@ -1,1 +1,77 @@
-fn main() {}
+//! `iam-eval`: would AWS allow this request under these policies, and why?
+//!
+//! Exit codes: 0 yes (allowed, valid, every case as expected), 2 no (denied,
+//! invalid, a case mismatched or could not be evaluated), 1 error (bad usage,
+//! unreadable input, a policy that does not compile).
+
+mod batch;
+mod check;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "iam-eval",
+    version,
+    about = "Evaluate AWS IAM policies offline, with AWS's documented semantics"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide one request and explain the decision.
+    Check(check::Args),
+    /// Evaluate JSON Lines cases (`-` for standard input) and report each decision.
+    Batch(batch::Args),
+    /// Check policies against the grammar of their type and list every finding.
+    Validate(validate::Args),
+}
+
+/// The three answers a command can give.
+pub(crate) enum Exit {
+    Yes,
+    No,
+    Error,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(match exit {
+            Exit::Yes => 0,
+            Exit::Error => 1,
+            Exit::No => 2,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Validate(args) => validate::run(args),
+    };
+    match result {
+        Ok(exit) => exit.into(),
+        Err(message) => {
+            eprintln!("iam-eval: {message}");
+            Exit::Error.into()
+        }
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+pub(crate) fn read_input(path: &str) -> Result<String, String> {
+    if path == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| format!("cannot read standard input: {e}"))
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))
+    }
+}

@@ -1,0 +1,116 @@
+//! `iam-eval check`: one request against policy files.
+
+use iam_eval::{Context, ContextValue, PolicySet, PolicyType, Request};
+
+use crate::{read_input, Exit};
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Identity-based policy file (repeatable).
+    #[arg(long = "policy", value_name = "FILE")]
+    policies: Vec<String>,
+    /// Resource-based policy file (bucket, queue, key policy…; repeatable).
+    #[arg(long = "resource-policy", value_name = "FILE")]
+    resource_policies: Vec<String>,
+    /// Role trust policy file (repeatable).
+    #[arg(long = "trust-policy", value_name = "FILE")]
+    trust_policies: Vec<String>,
+    /// Permissions boundary file.
+    #[arg(long = "boundary", value_name = "FILE")]
+    boundaries: Vec<String>,
+    /// Session policy file.
+    #[arg(long = "session-policy", value_name = "FILE")]
+    session_policies: Vec<String>,
+    /// SCP file; each one is its own organization level, root first.
+    #[arg(long = "scp", value_name = "FILE")]
+    scps: Vec<String>,
+    /// RCP file; each one is its own organization level, root first.
+    #[arg(long = "rcp", value_name = "FILE")]
+    rcps: Vec<String>,
+    /// The action, e.g. `s3:GetObject`.
+    #[arg(long)]
+    action: String,
+    /// The resource ARN, or `*` for actions without resource-level permissions.
+    #[arg(long)]
+    resource: String,
+    /// The principal: an ARN, account id, service, web-identity provider, or `anonymous`.
+    #[arg(long)]
+    principal: Option<String>,
+    /// The account that owns the resource (default: the principal's).
+    #[arg(long = "resource-account")]
+    resource_account: Option<String>,
+    /// A context key, `KEY=VALUE`; repeat a key to make it multi-valued.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(args: Args) -> Result<Exit, String> {
+    let mut builder = PolicySet::builder();
+    let groups: [(&[String], PolicyType); 5] = [
+        (&args.policies, PolicyType::Identity),
+        (&args.resource_policies, PolicyType::Resource),
+        (&args.trust_policies, PolicyType::Trust),
+        (&args.boundaries, PolicyType::Boundary),
+        (&args.session_policies, PolicyType::Session),
+    ];
+    for (files, policy_type) in groups {
+        for file in files {
+            builder
+                .add(file, policy_type, &read_input(file)?)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    for (files, policy_type) in [(&args.scps, PolicyType::Scp), (&args.rcps, PolicyType::Rcp)] {
+        for (level, file) in files.iter().enumerate() {
+            let level = u32::try_from(level).map_err(|_| "too many levels".to_owned())?;
+            builder
+                .add_at_level(file, policy_type, level, &read_input(file)?)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let set = builder.build();
+    let request = build_request(&args)?;
+    let response = set.evaluate(&request);
+    let explanation = response.explanation();
+    if args.json {
+        let json = serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?;
+        println!("{json}");
+    } else {
+        print!("{explanation}");
+    }
+    Ok(if response.is_allowed() {
+        Exit::Yes
+    } else {
+        Exit::No
+    })
+}
+
+fn build_request(args: &Args) -> Result<Request, String> {
+    let mut context = Context::new();
+    for entry in &args.context {
+        let (key, value) = entry
+            .split_once('=')
+            .ok_or_else(|| format!("--context `{entry}` is not KEY=VALUE"))?;
+        let merged = match context.get(key) {
+            None => ContextValue::Single(value.to_owned()),
+            Some(existing) => {
+                let mut values = existing.values().to_vec();
+                values.push(value.to_owned());
+                ContextValue::Multi(values)
+            }
+        };
+        context.insert(key, merged);
+    }
+    let mut builder =
+        Request::builder(args.action.as_str(), args.resource.as_str()).with_context(context);
+    if let Some(p) = &args.principal {
+        builder = builder.principal(p.as_str());
+    }
+    if let Some(a) = &args.resource_account {
+        builder = builder.resource_account(a.as_str());
+    }
+    Ok(builder.build())
+}

@@ -1,0 +1,153 @@
+//! The `iam-eval` binary, run as users run it.
+
+use std::process::{Command, Output};
+
+fn iam_eval(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iam-eval"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run iam-eval")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+const AUTH_ROLE: &str = "fixtures/policies/notes-app-auth-role.json";
+const SUB: &str = "cognito-identity.amazonaws.com:sub=us-east-1:1111";
+
+#[test]
+fn check_allows_own_prefix_with_exit_0() {
+    let out = iam_eval(&[
+        "check",
+        "--policy",
+        AUTH_ROLE,
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::notes-app-uploads/private/us-east-1:1111/a.txt",
+        "--context",
+        SUB,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("Allow: "), "{}", stdout(&out));
+}
+
+#[test]
+fn check_denies_other_prefix_with_exit_2_and_names_the_resolved_pattern() {
+    let out = iam_eval(&[
+        "check",
+        "--policy",
+        AUTH_ROLE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::notes-app-uploads/private/us-east-1:2222/a.txt",
+        "--context",
+        SUB,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(text.starts_with("ImplicitDeny: "), "{text}");
+    assert!(
+        text.contains("arn:aws:s3:::notes-app-uploads/private/us-east-1:1111/*"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_json_output_is_the_explanation() {
+    let out = iam_eval(&[
+        "check",
+        "--policy",
+        AUTH_ROLE,
+        "--action",
+        "execute-api:Invoke",
+        "--resource",
+        "arn:aws:execute-api:us-east-1:123456789012:ly55wbovq4/prod/GET/notes",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["decision"], "Allow");
+    assert_eq!(json["decidedBy"][0]["index"], 2);
+}
+
+#[test]
+fn check_with_a_broken_policy_is_an_error_with_exit_1() {
+    let dir = std::env::temp_dir().join(format!("iam-eval-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"k":"v"}}}}"#).unwrap();
+    let out = iam_eval(&[
+        "check",
+        "--policy",
+        bad.to_str().unwrap(),
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "*",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Statement.Condition.StringEqualz"), "{err}");
+    assert!(err.contains("unknown condition operator"), "{err}");
+}
+
+#[test]
+fn batch_reports_each_case_and_fails_on_a_mismatch() {
+    let out = iam_eval(&["batch", "fixtures/cases/story.jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).lines().count(), 24);
+
+    let dir = std::env::temp_dir().join(format!("iam-eval-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cases.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id":"wrong","policies":[],"request":{"action":"s3:GetObject","resource":"*"},"expected":"Allow"}"#, "\n",
+            r#"{"id":"later-kind","policies":[{"kind":"nonsense","document":{}}],"request":{"action":"s3:GetObject","resource":"*"}}"#, "\n",
+        ),
+    )
+    .unwrap();
+    let out = iam_eval(&["batch", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["decision"], "ImplicitDeny");
+    assert_eq!(lines[0]["match"], false);
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("unknown policy type"));
+    assert!(
+        lines[1].get("decision").is_none(),
+        "never a guessed decision"
+    );
+}
+
+#[test]
+fn validate_lists_findings_with_locations() {
+    let dir = std::env::temp_dir().join(format!("iam-eval-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("p.json");
+    std::fs::write(&file, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]\n}").unwrap();
+    let out = iam_eval(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains(":3:28: error: Statement[0].Effect: invalid Effect `allow`"),
+        "{text}"
+    );
+    let out = iam_eval(&[
+        "validate",
+        "--type",
+        "trust",
+        "fixtures/policies/cognito-trust-authenticated.json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
