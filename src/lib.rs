@@ -56,6 +56,7 @@ mod policy;
 mod principal;
 mod request;
 mod set;
+pub mod simulator;
 pub mod testing;
 mod variable;
 

@@ -6,6 +6,7 @@
 
 mod batch;
 mod check;
+mod simulate;
 mod validate;
 
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ enum Command {
     Check(check::Args),
     /// Evaluate JSON Lines cases (`-` for standard input) and report each decision.
     Batch(batch::Args),
+    /// Run `aws iam simulate-custom-policy` input offline and print its EvaluationResults.
+    Simulate(simulate::Args),
     /// Check policies against the grammar of their type and list every finding.
     Validate(validate::Args),
 }
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Simulate(args) => simulate::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -1,0 +1,392 @@
+//! The IAM policy simulator's interface: the input of
+//! `aws iam simulate-custom-policy --cli-input-json` in, its
+//! `EvaluationResults` out (M1-M5), so scripts written against the simulator
+//! can run offline.
+//!
+//! Sources: <https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html>,
+//! <https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html>.
+//!
+//! ```
+//! use iam_eval::simulator::{simulate, SimulateInput};
+//! let input: SimulateInput = serde_json::from_str(r#"{
+//!   "PolicyInputList": ["{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\",\"Condition\":{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2018-08-16T12:00:00Z\"}}}}"],
+//!   "ActionNames": ["dynamodb:CreateBackup"],
+//!   "ContextEntries": [{"ContextKeyName": "aws:CurrentTime", "ContextKeyValues": ["2019-04-25T11:00:00Z"], "ContextKeyType": "date"}]
+//! }"#)?;
+//! let output = simulate(&input)?;
+//! assert_eq!(output.evaluation_results[0].eval_decision, "allowed");
+//! assert_eq!(output.evaluation_results[0].matched_statements[0].source_policy_id, "PolicyInputList.1");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::compile::Position;
+use crate::condition::{decode_base64, parse_date, parse_network, Decimal};
+use crate::eval::Decision;
+use crate::explain::Explanation;
+use crate::policy::PolicyType;
+use crate::request::{Context, ContextValue, Request};
+use crate::set::PolicySet;
+
+/// The request of `SimulateCustomPolicy`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SimulateInput {
+    /// Identity-based policies, each a JSON document in a string.
+    pub policy_input_list: Vec<String>,
+    /// Permissions boundaries, each a JSON document in a string.
+    #[serde(default)]
+    pub permissions_boundary_policy_input_list: Vec<String>,
+    /// The actions to simulate.
+    pub action_names: Vec<String>,
+    /// The resources (default `*`).
+    #[serde(default)]
+    pub resource_arns: Vec<String>,
+    /// A resource-based policy, as a JSON document in a string.
+    #[serde(default)]
+    pub resource_policy: Option<String>,
+    /// The resource's owner: an account id or an ARN with the account.
+    #[serde(default)]
+    pub resource_owner: Option<String>,
+    /// The caller's ARN.
+    #[serde(default)]
+    pub caller_arn: Option<String>,
+    /// Context keys with their types.
+    #[serde(default)]
+    pub context_entries: Vec<ContextEntry>,
+    /// EC2 scenarios; accepted and not modelled.
+    #[serde(default)]
+    pub resource_handling_option: Option<String>,
+    /// Paging; every result is returned at once.
+    #[serde(default)]
+    pub max_items: Option<u32>,
+    /// Paging; every result is returned at once.
+    #[serde(default)]
+    pub marker: Option<String>,
+}
+
+/// One `ContextEntries` item (M1).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ContextEntry {
+    /// The key.
+    pub context_key_name: String,
+    /// Its values.
+    pub context_key_values: Vec<String>,
+    /// `string`, `stringList`, `numeric`, `numericList`, `boolean`,
+    /// `booleanList`, `ip`, `ipList`, `binary`, `binaryList`, `date`, `dateList`.
+    pub context_key_type: String,
+}
+
+/// `{Line, Column}`.
+pub type SimulatorPosition = Position;
+
+/// One `MatchedStatements` entry (M3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct MatchedStatement {
+    /// `PolicyInputList.N`, `PermissionsBoundaryPolicyInputList.N` or `ResourcePolicy`.
+    pub source_policy_id: String,
+    /// `user-managed`, `resource` or `permissions-boundary`.
+    pub source_policy_type: String,
+    /// Where the statement starts.
+    pub start_position: SimulatorPosition,
+    /// Where it ends.
+    pub end_position: SimulatorPosition,
+}
+
+/// `PermissionsBoundaryDecisionDetail`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BoundaryDetail {
+    /// Whether the boundary allowed the request.
+    pub allowed_by_permissions_boundary: bool,
+}
+
+/// One `ResourceSpecificResults` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResourceSpecificResult {
+    /// The resource.
+    pub eval_resource_name: String,
+    /// `allowed`, `explicitDeny` or `implicitDeny`.
+    pub eval_resource_decision: &'static str,
+    /// The statements that decided.
+    pub matched_statements: Vec<MatchedStatement>,
+    /// Context keys the policies consult that the input lacks.
+    pub missing_context_values: Vec<String>,
+    /// Present when boundaries were simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary_decision_detail: Option<BoundaryDetail>,
+}
+
+/// One `EvaluationResults` entry: one per action (M5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EvaluationResult {
+    /// The action.
+    pub eval_action_name: String,
+    /// The resource when one was simulated, else `*`.
+    pub eval_resource_name: String,
+    /// The most restrictive decision across the resources (M5).
+    pub eval_decision: &'static str,
+    /// The statements that decided (for one resource).
+    pub matched_statements: Vec<MatchedStatement>,
+    /// Context keys the policies consult that the input lacks.
+    pub missing_context_values: Vec<String>,
+    /// Present when boundaries were simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary_decision_detail: Option<BoundaryDetail>,
+    /// One entry per resource when specific resources were simulated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_specific_results: Vec<ResourceSpecificResult>,
+}
+
+/// The response of `SimulateCustomPolicy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SimulateOutput {
+    /// One result per action.
+    pub evaluation_results: Vec<EvaluationResult>,
+    /// Always false: nothing is paged.
+    pub is_truncated: bool,
+}
+
+/// Why a simulation input was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SimulateError(String);
+
+fn decision_name(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allow => "allowed",
+        Decision::ExplicitDeny => "explicitDeny",
+        Decision::ImplicitDeny => "implicitDeny",
+    }
+}
+
+/// Runs a simulation.
+pub fn simulate(input: &SimulateInput) -> Result<SimulateOutput, SimulateError> {
+    let set = build_set(input)?;
+    let boundary = build_boundary_set(input)?;
+    let context = build_context(&input.context_entries)?;
+    let resource_account = input.resource_owner.as_deref().map(owner_account);
+    let resources: Vec<&str> = if input.resource_arns.is_empty() {
+        vec!["*"]
+    } else {
+        input.resource_arns.iter().map(String::as_str).collect()
+    };
+    let mut results = Vec::new();
+    for action in &input.action_names {
+        let mut per_resource = Vec::new();
+        for resource in &resources {
+            let mut builder =
+                Request::builder(action.as_str(), *resource).with_context(context.clone());
+            if let Some(caller) = &input.caller_arn {
+                builder = builder.principal(caller.as_str());
+            }
+            if let Some(account) = resource_account {
+                builder = builder.resource_account(account);
+            }
+            let request = builder.build();
+            let explanation = set.evaluate(&request).explanation();
+            // The boundary's own verdict, whatever the other policies say.
+            let boundary_allows = boundary.as_ref().map(|b| b.evaluate(&request).is_allowed());
+            per_resource.push(resource_result(resource, &explanation, boundary_allows));
+        }
+        results.push(action_result(action, per_resource, &resources));
+    }
+    Ok(SimulateOutput {
+        evaluation_results: results,
+        is_truncated: false,
+    })
+}
+
+/// The boundaries alone, to report `AllowedByPermissionsBoundary`.
+fn build_boundary_set(input: &SimulateInput) -> Result<Option<PolicySet>, SimulateError> {
+    if input.permissions_boundary_policy_input_list.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = PolicySet::builder();
+    for (i, text) in input
+        .permissions_boundary_policy_input_list
+        .iter()
+        .enumerate()
+    {
+        builder
+            .add(
+                &format!("PermissionsBoundaryPolicyInputList.{}", i + 1),
+                PolicyType::Identity,
+                text,
+            )
+            .map_err(|e| SimulateError(e.to_string()))?;
+    }
+    Ok(Some(builder.build()))
+}
+
+fn build_set(input: &SimulateInput) -> Result<PolicySet, SimulateError> {
+    let mut builder = PolicySet::builder();
+    let mut add = |id: String, policy_type: PolicyType, text: &str| {
+        builder
+            .add(&id, policy_type, text)
+            .map(|_| ())
+            .map_err(|e| SimulateError(e.to_string()))
+    };
+    for (i, text) in input.policy_input_list.iter().enumerate() {
+        add(
+            format!("PolicyInputList.{}", i + 1),
+            PolicyType::Identity,
+            text,
+        )?;
+    }
+    for (i, text) in input
+        .permissions_boundary_policy_input_list
+        .iter()
+        .enumerate()
+    {
+        add(
+            format!("PermissionsBoundaryPolicyInputList.{}", i + 1),
+            PolicyType::Boundary,
+            text,
+        )?;
+    }
+    if let Some(text) = &input.resource_policy {
+        add("ResourcePolicy".to_owned(), PolicyType::Resource, text)?;
+    }
+    Ok(builder.build())
+}
+
+/// `123456789012` or any ARN whose account segment is set.
+fn owner_account(owner: &str) -> &str {
+    crate::arn::Arn::parse(owner).map_or(owner, |arn| arn.account())
+}
+
+/// Checks each value against its declared type, as the simulator does, and
+/// makes `…List` types multi-valued (M1).
+fn build_context(entries: &[ContextEntry]) -> Result<Context, SimulateError> {
+    let mut context = Context::new();
+    for entry in entries {
+        let (base, list) = match entry.context_key_type.strip_suffix("List") {
+            Some(base) => (base, true),
+            None => (entry.context_key_type.as_str(), false),
+        };
+        let valid: fn(&str) -> bool = match base {
+            "string" => |_| true,
+            "numeric" => |v| Decimal::parse(v).is_some(),
+            "boolean" => |v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"),
+            "ip" => |v| parse_network(v).is_some(),
+            "binary" => |v| decode_base64(v).is_some(),
+            "date" => |v| parse_date(v).is_some(),
+            other => return Err(SimulateError(format!("unknown ContextKeyType `{other}`"))),
+        };
+        if let Some(bad) = entry.context_key_values.iter().find(|v| !valid(v)) {
+            return Err(SimulateError(format!(
+                "context key `{}`: `{bad}` is not a valid {base} value",
+                entry.context_key_name
+            )));
+        }
+        let value = match (list, entry.context_key_values.as_slice()) {
+            (true, values) => ContextValue::Multi(values.to_vec()),
+            // The simulator ignores a key left empty (M6).
+            (false, []) => continue,
+            (false, [one]) => ContextValue::Single(one.clone()),
+            (false, _) => {
+                return Err(SimulateError(format!(
+                    "context key `{}` has type {base} but several values; use {base}List",
+                    entry.context_key_name
+                )))
+            }
+        };
+        context.insert(&entry.context_key_name, value);
+    }
+    Ok(context)
+}
+
+fn matched(explanation: &Explanation) -> Vec<MatchedStatement> {
+    explanation
+        .decided_by
+        .iter()
+        .map(|s| MatchedStatement {
+            source_policy_id: s.policy_id.clone(),
+            source_policy_type: match s.policy_type {
+                PolicyType::Resource => "resource",
+                PolicyType::Boundary => "permissions-boundary",
+                _ => "user-managed",
+            }
+            .to_owned(),
+            start_position: s.start,
+            end_position: s.end,
+        })
+        .collect()
+}
+
+fn resource_result(
+    resource: &str,
+    explanation: &Explanation,
+    boundary_allows: Option<bool>,
+) -> ResourceSpecificResult {
+    ResourceSpecificResult {
+        eval_resource_name: resource.to_owned(),
+        eval_resource_decision: decision_name(explanation.decision),
+        matched_statements: matched(explanation),
+        missing_context_values: explanation.missing_context_keys.clone(),
+        permissions_boundary_decision_detail: boundary_allows.map(|allowed| BoundaryDetail {
+            allowed_by_permissions_boundary: allowed,
+        }),
+    }
+}
+
+fn severity(decision: &str) -> u8 {
+    match decision {
+        "explicitDeny" => 2,
+        "implicitDeny" => 1,
+        _ => 0,
+    }
+}
+
+fn action_result(
+    action: &str,
+    mut per_resource: Vec<ResourceSpecificResult>,
+    resources: &[&str],
+) -> EvaluationResult {
+    // M5: the top-level decision is the most restrictive across resources.
+    let worst = per_resource
+        .iter()
+        .max_by_key(|r| severity(r.eval_resource_decision))
+        .cloned();
+    let single = resources.len() == 1;
+    let mut result = EvaluationResult {
+        eval_action_name: action.to_owned(),
+        eval_resource_name: if single {
+            resources.first().copied().unwrap_or("*")
+        } else {
+            "*"
+        }
+        .to_owned(),
+        eval_decision: worst
+            .as_ref()
+            .map_or("implicitDeny", |w| w.eval_resource_decision),
+        matched_statements: Vec::new(),
+        missing_context_values: Vec::new(),
+        permissions_boundary_decision_detail: None,
+        resource_specific_results: Vec::new(),
+    };
+    if let Some(worst) = worst.filter(|_| single) {
+        result.matched_statements = worst.matched_statements;
+        result.missing_context_values = worst.missing_context_values;
+        result.permissions_boundary_decision_detail = worst.permissions_boundary_decision_detail;
+    }
+    // M4: per-resource results when specific resources were simulated.
+    if resources != ["*"] {
+        result.resource_specific_results = std::mem::take(&mut per_resource);
+    }
+    result
+}
