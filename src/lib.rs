@@ -72,3 +72,8 @@ pub use policy::{Effect, PolicyType, UnknownPolicyType};
 pub use principal::PrincipalMatch;
 pub use request::{Context, ContextValue, Request, RequestBuilder};
 pub use set::{validate, PolicySet, PolicySetBuilder, Report, Response};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
