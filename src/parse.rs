@@ -467,6 +467,32 @@ impl DocumentParser<'_> {
             _ => {}
         }
         if let Some(p) = &principal {
+            if self.policy_type == PolicyType::Rcp && (p.negated || !p.wildcard) {
+                // RCPs apply to every principal that reaches the resource.
+                self.diags.error(
+                    path,
+                    start,
+                    PolicyErrorKind::Principal {
+                        value: p.entries.first().map_or_else(|| "NotPrincipal".to_owned(), |(_, i)| i.text.clone()),
+                        reason: "a resource control policy must use \"Principal\": \"*\" and restrict principals with conditions".into(),
+                    },
+                );
+            }
+        }
+        if let (PolicyType::Trust, Some(action)) = (self.policy_type, &action) {
+            // A trust policy governs assuming the role: only STS actions mean anything there.
+            for item in action.items.iter().filter(|i| !trust_action(&i.text)) {
+                self.diags.error(
+                    &item.path,
+                    item.offset,
+                    PolicyErrorKind::Action {
+                        value: item.text.clone(),
+                        reason: "a role trust policy can only grant `sts:` actions such as `sts:AssumeRoleWithWebIdentity`",
+                    },
+                );
+            }
+        }
+        if let Some(p) = &principal {
             if p.negated && self.policy_type == PolicyType::Trust {
                 self.diags.error(
                     path,
@@ -798,4 +824,12 @@ fn sid_of(node: &Node) -> Option<String> {
             ("Sid", Value::String(s)) if !s.is_empty() => Some(s.clone()),
             _ => None,
         })
+}
+
+/// `*` or an `sts:` action, for trust policies.
+fn trust_action(action: &str) -> bool {
+    action == "*"
+        || action
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("sts:"))
 }

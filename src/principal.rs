@@ -238,6 +238,11 @@ impl PrincipalMatcher {
     /// Whether the element admits `caller`, and through which kind of entry.
     /// A request without a principal matches only `*`.
     pub fn admits(&self, caller: Option<&Caller<'_>>) -> Option<PrincipalMatch> {
+        if self.negated {
+            // P3: NotPrincipal applies to everyone it does not fully exclude.
+            let excluded = caller.is_some_and(|c| self.excludes(c));
+            return (!excluded).then_some(PrincipalMatch::Wildcard);
+        }
         let matched = match caller {
             Some(c) => self.entries.iter().filter_map(|e| e.matches(c)).max(),
             None => self
@@ -245,11 +250,41 @@ impl PrincipalMatcher {
                 .contains(&PrincipalEntry::Any)
                 .then_some(PrincipalMatch::Wildcard),
         };
-        match (self.negated, matched) {
-            (false, m) => m,
-            // P3: NotPrincipal applies to everyone it does not name.
-            (true, None) => Some(PrincipalMatch::Wildcard),
-            (true, Some(_)) => None,
+        matched
+    }
+
+    /// Whether `NotPrincipal` exempts `caller`. AWS checks every identity in
+    /// the caller's chain (session, role, account), so a user is exempt only
+    /// when both the user and the account are listed, and a role session
+    /// only when the session, the role and the account are (P3, the
+    /// NotPrincipal page's "you must also specify the account ARN").
+    fn excludes(&self, caller: &Caller<'_>) -> bool {
+        let listed = |wanted: &dyn Fn(&PrincipalEntry) -> bool| self.entries.iter().any(wanted);
+        if listed(&|e| *e == PrincipalEntry::Any) {
+            return true;
+        }
+        let account_listed =
+            |account: &str| listed(&|e| matches!(e, PrincipalEntry::Account(a) if **a == *account));
+        let arn_listed =
+            |arn: &str| listed(&|e| matches!(e, PrincipalEntry::AwsArn(a) if **a == *arn));
+        match *caller {
+            Caller::Account { account } => account_listed(account),
+            Caller::User { account, arn } | Caller::FederatedUser { account, arn } => {
+                arn_listed(arn) && account_listed(account)
+            }
+            Caller::Role { account, arn, .. } => {
+                listed(&|e| matches!(e, PrincipalEntry::Role { arn: a, .. } if **a == *arn))
+                    && account_listed(account)
+            }
+            Caller::RoleSession { account, role, arn } => {
+                let role_listed = listed(
+                    &|e| matches!(e, PrincipalEntry::Role { account: a, name, .. } if **a == *account && **name == *role),
+                );
+                arn_listed(arn) && role_listed && account_listed(account)
+            }
+            Caller::Service(_) | Caller::WebIdentity(_) | Caller::Other(_) | Caller::Anonymous => {
+                self.entries.iter().any(|e| e.matches(caller).is_some())
+            }
         }
     }
 }
@@ -326,27 +361,39 @@ mod tests {
         assert_eq!(e.matches(&Caller::classify("lambda.amazonaws.com")), None);
     }
 
-    /// P3: NotPrincipal applies to callers it does not name.
+    /// P3: NotPrincipal exempts a caller only when its whole chain is listed.
     #[test]
-    fn p3_not_principal_inverts() {
-        let m = PrincipalMatcher {
+    fn p3_not_principal_needs_the_account_listed_too() {
+        let not = |values: &[&str]| PrincipalMatcher {
             negated: true,
-            entries: vec![entry(
-                PrincipalKind::Aws,
-                "arn:aws:iam::123456789012:user/admin",
-            )]
-            .into(),
+            entries: values
+                .iter()
+                .map(|v| entry(PrincipalKind::Aws, v))
+                .collect(),
             sources: Box::default(),
         };
-        assert!(m
-            .admits(Some(&Caller::classify(
-                "arn:aws:iam::123456789012:user/bob"
-            )))
-            .is_some());
-        assert!(m
-            .admits(Some(&Caller::classify(
-                "arn:aws:iam::123456789012:user/admin"
-            )))
-            .is_none());
+        let admin = Caller::classify("arn:aws:iam::123456789012:user/admin");
+        let bob = Caller::classify("arn:aws:iam::123456789012:user/bob");
+        let only_user = not(&["arn:aws:iam::123456789012:user/admin"]);
+        assert!(only_user.admits(Some(&bob)).is_some());
+        assert!(
+            only_user.admits(Some(&admin)).is_some(),
+            "the account is not listed, so admin is not exempt"
+        );
+        let with_account = not(&["arn:aws:iam::123456789012:user/admin", "123456789012"]);
+        assert!(with_account.admits(Some(&admin)).is_none());
+        assert!(with_account.admits(Some(&bob)).is_some());
+        let session = Caller::classify("arn:aws:sts::123456789012:assumed-role/R/s");
+        let session_only = not(&["arn:aws:sts::123456789012:assumed-role/R/s", "123456789012"]);
+        assert!(
+            session_only.admits(Some(&session)).is_some(),
+            "the role is not listed"
+        );
+        let full = not(&[
+            "arn:aws:sts::123456789012:assumed-role/R/s",
+            "arn:aws:iam::123456789012:role/R",
+            "123456789012",
+        ]);
+        assert!(full.admits(Some(&session)).is_none());
     }
 }

@@ -15,3 +15,9 @@ fn every_story_case_gets_the_expected_decision() {
     let ran = assert_cases(include_str!("../fixtures/cases/story.jsonl"));
     assert_eq!(ran, 24);
 }
+
+#[test]
+fn every_policy_kind_case_gets_the_documented_decision() {
+    let ran = assert_cases(include_str!("../fixtures/cases/policy-kinds.jsonl"));
+    assert_eq!(ran, 35);
+}
