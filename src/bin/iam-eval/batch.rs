@@ -36,10 +36,12 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
                     json!({"id": case.id, "error": e})
                 }
                 Ok(result) => {
-                    let mut out = json!({"id": result.id, "decision": result.decision});
+                    let mut out = serde_json::Map::new();
+                    out.insert("id".into(), json!(result.id));
+                    out.insert("decision".into(), json!(result.decision));
                     if let Some(expected) = result.expected {
-                        out["expected"] = json!(expected);
-                        out["match"] = json!(expected == result.decision);
+                        out.insert("expected".into(), json!(expected));
+                        out.insert("match".into(), json!(expected == result.decision));
                         if expected == result.decision {
                             passed += 1;
                         } else {
@@ -47,10 +49,11 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
                         }
                     }
                     if args.explain || !result.matches_expectation() {
-                        out["explanation"] =
+                        let explanation =
                             serde_json::to_value(&result.explanation).map_err(|e| e.to_string())?;
+                        out.insert("explanation".into(), explanation);
                     }
-                    out
+                    serde_json::Value::Object(out)
                 }
             },
         };

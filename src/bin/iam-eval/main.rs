@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Decide one request and explain the decision.
-    Check(check::Args),
+    Check(Box<check::Args>),
     /// Evaluate JSON Lines cases (`-` for standard input) and report each decision.
     Batch(batch::Args),
     /// Run `aws iam simulate-custom-policy` input offline and print its EvaluationResults.
@@ -56,7 +56,7 @@ impl From<Exit> for ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Batch(args) => batch::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Simulate(args) => simulate::run(args),
