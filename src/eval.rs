@@ -251,6 +251,12 @@ pub enum Blocker {
 pub(crate) struct Verdict {
     pub decision: Decision,
     pub blocker: Option<Blocker>,
+    /// With SCPs: whether every level allowed and none denied (the
+    /// simulator's `OrganizationsDecisionDetail`).
+    pub allowed_by_organizations: Option<bool>,
+    /// With a boundary: whether it allowed and did not deny
+    /// (`PermissionsBoundaryDecisionDetail`).
+    pub allowed_by_boundary: Option<bool>,
 }
 
 /// Which policy types take part for this caller (E7, E8).
@@ -326,17 +332,24 @@ where
     let mut level_tally = Tally::default();
     let mut current_level: Option<(PolicyType, u32)> = None;
 
-    let close_level =
-        |key: Option<(PolicyType, u32)>, tally: Tally, guardrail: &mut Option<Blocker>| {
-            if let Some((policy_type, level)) = key {
-                if tally.present && !tally.allow && guardrail.is_none() {
-                    *guardrail = Some(match policy_type {
-                        PolicyType::Scp => Blocker::Scp { level },
-                        _ => Blocker::Rcp { level },
-                    });
-                }
+    let mut organizations: Option<bool> = None;
+    let close_level = |key: Option<(PolicyType, u32)>,
+                       tally: Tally,
+                       guardrail: &mut Option<Blocker>,
+                       organizations: &mut Option<bool>| {
+        if let Some((policy_type, level)) = key {
+            if policy_type == PolicyType::Scp {
+                let ok = tally.allow && !tally.deny;
+                *organizations = Some(organizations.unwrap_or(true) && ok);
             }
-        };
+            if tally.present && !tally.allow && guardrail.is_none() {
+                *guardrail = Some(match policy_type {
+                    PolicyType::Scp => Blocker::Scp { level },
+                    _ => Blocker::Rcp { level },
+                });
+            }
+        }
+    };
 
     for policy in policies {
         if !participation.includes(policy.policy_type) {
@@ -351,7 +364,12 @@ where
             PolicyType::Scp | PolicyType::Rcp => {
                 let key = Some((policy.policy_type, policy.level));
                 if current_level != key {
-                    close_level(current_level, level_tally, &mut guardrail);
+                    close_level(
+                        current_level,
+                        level_tally,
+                        &mut guardrail,
+                        &mut organizations,
+                    );
                     current_level = key;
                     level_tally = Tally::default();
                 }
@@ -379,21 +397,26 @@ where
             }
         }
     }
-    close_level(current_level, level_tally, &mut guardrail);
+    close_level(
+        current_level,
+        level_tally,
+        &mut guardrail,
+        &mut organizations,
+    );
 
+    let verdict = |decision, blocker| Verdict {
+        decision,
+        blocker,
+        allowed_by_organizations: organizations,
+        allowed_by_boundary: boundary.present.then_some(boundary.allow && !boundary.deny),
+    };
     // E2: an explicit deny anywhere wins.
     if any_deny {
-        return Verdict {
-            decision: Decision::ExplicitDeny,
-            blocker: None,
-        };
+        return verdict(Decision::ExplicitDeny, None);
     }
     // E4: SCPs and RCPs never grant, but every level must allow.
     if let Some(blocker) = guardrail {
-        return Verdict {
-            decision: Decision::ImplicitDeny,
-            blocker: Some(blocker),
-        };
+        return verdict(Decision::ImplicitDeny, Some(blocker));
     }
     let blocker = grant(
         &prepared,
@@ -407,14 +430,12 @@ where
             has_trust,
         },
     );
-    Verdict {
-        decision: if blocker.is_none() {
-            Decision::Allow
-        } else {
-            Decision::ImplicitDeny
-        },
-        blocker,
-    }
+    let decision = if blocker.is_none() {
+        Decision::Allow
+    } else {
+        Decision::ImplicitDeny
+    };
+    verdict(decision, blocker)
 }
 
 struct Grants {

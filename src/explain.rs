@@ -158,6 +158,12 @@ pub struct Explanation {
     pub decided_by: Vec<StatementRef>,
     /// For an implicit deny: the check that withheld the Allow.
     pub blocked_by: Option<Blocker>,
+    /// With SCPs: whether the organization's SCPs allowed the request
+    /// (the simulator's `OrganizationsDecisionDetail.AllowedByOrganizations`).
+    pub allowed_by_organizations: Option<bool>,
+    /// With a permissions boundary: whether it allowed the request
+    /// (`PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary`).
+    pub allowed_by_permissions_boundary: Option<bool>,
     /// Every statement for this action that did not take effect, with why.
     pub not_applied: Vec<NotApplied>,
     /// Context keys consulted by statements for this action that the request
@@ -210,6 +216,8 @@ pub(crate) fn explain(set: &PolicySet, request: &Request, verdict: Verdict) -> E
         summary,
         decided_by,
         blocked_by: verdict.blocker,
+        allowed_by_organizations: verdict.allowed_by_organizations,
+        allowed_by_permissions_boundary: verdict.allowed_by_boundary,
         not_applied,
         missing_context_keys: missing,
     }

@@ -176,7 +176,6 @@ fn decision_name(decision: Decision) -> &'static str {
 /// Runs a simulation.
 pub fn simulate(input: &SimulateInput) -> Result<SimulateOutput, SimulateError> {
     let set = build_set(input)?;
-    let boundary = build_boundary_set(input)?;
     let context = build_context(&input.context_entries)?;
     let resource_account = input.resource_owner.as_deref().map(owner_account);
     let resources: Vec<&str> = if input.resource_arns.is_empty() {
@@ -198,9 +197,7 @@ pub fn simulate(input: &SimulateInput) -> Result<SimulateOutput, SimulateError> 
             }
             let request = builder.build();
             let explanation = set.evaluate(&request).explanation();
-            // The boundary's own verdict, whatever the other policies say.
-            let boundary_allows = boundary.as_ref().map(|b| b.evaluate(&request).is_allowed());
-            per_resource.push(resource_result(resource, &explanation, boundary_allows));
+            per_resource.push(resource_result(resource, &explanation));
         }
         results.push(action_result(action, per_resource, &resources));
     }
@@ -208,28 +205,6 @@ pub fn simulate(input: &SimulateInput) -> Result<SimulateOutput, SimulateError> 
         evaluation_results: results,
         is_truncated: false,
     })
-}
-
-/// The boundaries alone, to report `AllowedByPermissionsBoundary`.
-fn build_boundary_set(input: &SimulateInput) -> Result<Option<PolicySet>, SimulateError> {
-    if input.permissions_boundary_policy_input_list.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = PolicySet::builder();
-    for (i, text) in input
-        .permissions_boundary_policy_input_list
-        .iter()
-        .enumerate()
-    {
-        builder
-            .add(
-                &format!("PermissionsBoundaryPolicyInputList.{}", i + 1),
-                PolicyType::Identity,
-                text,
-            )
-            .map_err(|e| SimulateError(e.to_string()))?;
-    }
-    Ok(Some(builder.build()))
 }
 
 fn build_set(input: &SimulateInput) -> Result<PolicySet, SimulateError> {
@@ -328,19 +303,17 @@ fn matched(explanation: &Explanation) -> Vec<MatchedStatement> {
         .collect()
 }
 
-fn resource_result(
-    resource: &str,
-    explanation: &Explanation,
-    boundary_allows: Option<bool>,
-) -> ResourceSpecificResult {
+fn resource_result(resource: &str, explanation: &Explanation) -> ResourceSpecificResult {
     ResourceSpecificResult {
         eval_resource_name: resource.to_owned(),
         eval_resource_decision: decision_name(explanation.decision),
         matched_statements: matched(explanation),
         missing_context_values: explanation.missing_context_keys.clone(),
-        permissions_boundary_decision_detail: boundary_allows.map(|allowed| BoundaryDetail {
-            allowed_by_permissions_boundary: allowed,
-        }),
+        permissions_boundary_decision_detail: explanation.allowed_by_permissions_boundary.map(
+            |allowed| BoundaryDetail {
+                allowed_by_permissions_boundary: allowed,
+            },
+        ),
     }
 }
 
