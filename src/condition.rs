@@ -261,7 +261,15 @@ impl Condition {
         let value = context.get_lower(&self.key_lower)?;
         match value {
             ContextValue::Multi(vs) if vs.is_empty() => None,
-            ContextValue::Single(v) if v.is_empty() && options.empty_string_is_absent => None,
+            // S3: for the set operators an empty string is "a null data set"; for
+            // the others it is a present value unless configured (C5 ⚠).
+            ContextValue::Single(v)
+                if v.is_empty()
+                    && (options.empty_string_is_absent
+                        || self.operator.set != SetQualifier::Bare) =>
+            {
+                None
+            }
             _ => Some(value.values()),
         }
     }

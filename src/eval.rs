@@ -490,6 +490,11 @@ fn grant(
         }
         return identity_path();
     }
+    if matches!(prepared.caller, Some(Caller::Root { .. })) {
+        // E2: the root user has full access to its own account by default;
+        // denies, SCPs and RCPs were already applied above.
+        return None;
+    }
     if g.resource.allow {
         // E5: the principal the resource policy names decides whether the
         // boundary and session policy can still withhold the Allow.

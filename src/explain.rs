@@ -197,8 +197,11 @@ pub(crate) fn explain(set: &PolicySet, request: &Request, verdict: Verdict) -> E
             Decision::ImplicitDeny => false,
         };
         if takes_effect && decisive {
-            decided_by.push(reference);
-            continue;
+            decided_by.push(reference.clone());
+            // A Deny that failed closed decided too, and the reader must see why.
+            if !matches!(result, StatementResult::FailedClosed(_)) {
+                continue;
+            }
         }
         let miss = match result {
             StatementResult::NotApplicable(miss) | StatementResult::FailedClosed(miss) => miss,

@@ -10,8 +10,10 @@ use crate::policy::PrincipalKind;
 pub(crate) enum Caller<'a> {
     /// An unauthenticated caller (E8).
     Anonymous,
-    /// `123456789012` or `arn:aws:iam::123456789012:root`.
+    /// `123456789012`: the account as a whole.
     Account { account: &'a str },
+    /// `arn:aws:iam::123456789012:root`: the account's root user.
+    Root { account: &'a str },
     /// `arn:aws:iam::123456789012:user/path/name`.
     User { account: &'a str, arn: &'a str },
     /// `arn:aws:iam::123456789012:role/path/name` (the role itself).
@@ -51,7 +53,7 @@ impl<'a> Caller<'a> {
             let [_, service, _, _] = arn.head;
             let resource = arn.resource;
             match service {
-                "iam" if resource == "root" => return Caller::Account { account },
+                "iam" if resource == "root" => return Caller::Root { account },
                 "iam" if resource.starts_with("user/") => {
                     return Caller::User { account, arn: text }
                 }
@@ -100,6 +102,7 @@ impl<'a> Caller<'a> {
     pub fn account(&self) -> Option<&'a str> {
         match *self {
             Caller::Account { account }
+            | Caller::Root { account }
             | Caller::User { account, .. }
             | Caller::Role { account, .. }
             | Caller::RoleSession { account, .. }
@@ -173,7 +176,10 @@ pub(crate) fn compile_entry(kind: PrincipalKind, text: &str) -> Result<Principal
         PrincipalKind::Federated => PrincipalEntry::Federated(text.into()),
         PrincipalKind::CanonicalUser => PrincipalEntry::CanonicalUser(text.into()),
         PrincipalKind::Aws => match Caller::classify(text) {
-            Caller::Account { account } => PrincipalEntry::Account(account.into()),
+            // P1: both forms name the whole account, not only the root user.
+            Caller::Account { account } | Caller::Root { account } => {
+                PrincipalEntry::Account(account.into())
+            }
             Caller::Role { account, name, arn } => PrincipalEntry::Role {
                 arn: arn.into(),
                 account: account.into(),
@@ -268,7 +274,7 @@ impl PrincipalMatcher {
         let arn_listed =
             |arn: &str| listed(&|e| matches!(e, PrincipalEntry::AwsArn(a) if **a == *arn));
         match *caller {
-            Caller::Account { account } => account_listed(account),
+            Caller::Account { account } | Caller::Root { account } => account_listed(account),
             Caller::User { account, arn } | Caller::FederatedUser { account, arn } => {
                 arn_listed(arn) && account_listed(account)
             }

@@ -1,5 +1,13 @@
 //! The `iam-eval` binary, run as users run it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
+)]
+
 use std::process::{Command, Output};
 
 fn iam_eval(args: &[&str]) -> Output {

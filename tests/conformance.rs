@@ -2,6 +2,14 @@
 //! copied from `shared/conformance`) must get the decision AWS gives, and so
 //! must the story's own cases (`fixtures/cases/story.jsonl`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
+)]
+
 use iam_eval::testing::assert_cases;
 
 #[test]

@@ -2,6 +2,14 @@
 //! simulator reports `OrganizationsDecisionDetail` and
 //! `PermissionsBoundaryDecisionDetail` (E4, M2).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
+)]
+
 use iam_eval::{Blocker, Decision, PolicySet, PolicyType, Request};
 
 const ALLOW_ALL: &str =

@@ -1,5 +1,13 @@
 //! Grammar that differs by policy type (G5, G10, SEMANTICS.md §E).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
+)]
+
 use iam_eval::{validate, Options, PolicyErrorKind, PolicyType};
 
 fn errors(policy_type: PolicyType, text: &str) -> Vec<(String, PolicyErrorKind)> {

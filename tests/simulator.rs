@@ -1,6 +1,14 @@
 //! The simulator interface (M1-M5): `simulate-custom-policy` input in,
 //! `EvaluationResults` out.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
+)]
+
 use iam_eval::simulator::{simulate, SimulateInput};
 
 fn input(json: &str) -> SimulateInput {
