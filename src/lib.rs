@@ -42,6 +42,7 @@
 
 mod arn;
 pub mod case;
+pub mod cognito;
 mod compile;
 mod condition;
 mod error;

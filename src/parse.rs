@@ -115,6 +115,21 @@ pub(crate) fn parse_document(
         );
         return None;
     }
+    if let Some(limit) = limits.policy_chars(policy_type) {
+        // L1: AWS's quota counts characters other than white space; the error
+        // points at the first character past it.
+        if let Some(offset) = Limits::first_over_quota(text, limit) {
+            diags.error(
+                "",
+                offset,
+                PolicyErrorKind::Limit {
+                    what: Limits::quota_what(policy_type),
+                    limit,
+                },
+            );
+            return None;
+        }
+    }
     if policy_type.restricts_characters() {
         // G11: check the raw text; escapes are checked on decoded strings below.
         if let Some((offset, c)) = text.char_indices().find(|(_, c)| !allowed_char(*c)) {

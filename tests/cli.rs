@@ -159,3 +159,73 @@ fn validate_lists_findings_with_locations() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn cognito_single_request_json_has_role_trust_and_decision() {
+    let out = iam_eval(&[
+        "cognito", "--pool", "fixtures/cognito/notes-app-pool.json", "--login", "fixtures/cognito/login-alice.json",
+        "--action", "s3:PutObject",
+        "--resource", "arn:aws:s3:::notes-app-uploads/private/us-east-1:1111aaaa-0000-4000-8000-000000000001/a.txt",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["role"],
+        "arn:aws:iam::123456789012:role/Cognito_NotesAuth_Role"
+    );
+    assert_eq!(json["trust"], "Allow");
+    assert_eq!(json["decision"], "Allow");
+}
+
+#[test]
+fn cognito_requests_file_gives_decisions_in_order() {
+    let out = iam_eval(&[
+        "cognito",
+        "--pool",
+        "fixtures/cognito/notes-app-pool.json",
+        "--login",
+        "fixtures/cognito/login-alice.json",
+        "--login",
+        "fixtures/cognito/login-guest.json",
+        "--requests",
+        "fixtures/cognito/story-requests.json",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "a list of requests is a report");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let decisions = |i: usize| -> Vec<String> {
+        json[i]["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["decision"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        decisions(0),
+        ["Allow", "ImplicitDeny", "Allow", "Allow", "ImplicitDeny"]
+    );
+    assert_eq!(decisions(1), ["ImplicitDeny"; 5]);
+    assert_eq!(json[1]["scopedDown"], true);
+}
+
+#[test]
+fn cognito_login_without_credentials_has_null_role() {
+    let out = iam_eval(&[
+        "cognito",
+        "--pool",
+        "fixtures/cognito/notes-app-pool.json",
+        "--login",
+        "fixtures/cognito/login-not-admin.json",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::notes-app-uploads/public/a",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["role"].is_null());
+    assert_eq!(json["decision"], "ImplicitDeny");
+}

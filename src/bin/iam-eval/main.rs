@@ -6,6 +6,7 @@
 
 mod batch;
 mod check;
+mod cognito;
 mod simulate;
 mod validate;
 
@@ -30,6 +31,8 @@ enum Command {
     Check(Box<check::Args>),
     /// Evaluate JSON Lines cases (`-` for standard input) and report each decision.
     Batch(batch::Args),
+    /// Sign a user in to a Cognito identity pool and check requests made with the credentials.
+    Cognito(cognito::Args),
     /// Run `aws iam simulate-custom-policy` input offline and print its EvaluationResults.
     Simulate(simulate::Args),
     /// Check policies against the grammar of their type and list every finding.
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => batch::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Cognito(args) => cognito::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

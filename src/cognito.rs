@@ -1,0 +1,622 @@
+//! Amazon Cognito identity pools end to end: from a sign-in to the role, the
+//! trust check, the session and the decision for each request made with the
+//! session's credentials (`SEMANTICS.md` §CG, enhanced flow).
+//!
+//! Sources: <https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html>,
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html>,
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html>,
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html>.
+//!
+//! ```
+//! use iam_eval::cognito::{IdentityPoolSetup, Login};
+//! use iam_eval::Decision;
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cognito/");
+//! let pool = IdentityPoolSetup::from_json(&std::fs::read_to_string(format!("{dir}notes-app-pool.json"))?)?;
+//! let login = Login::from_json(&std::fs::read_to_string(format!("{dir}login-alice.json"))?)?;
+//! let session = pool.sign_in(&login)?;
+//! assert!(session.role().unwrap().ends_with("role/Cognito_NotesAuth_Role"));
+//! let mine = format!("arn:aws:s3:::notes-app-uploads/private/{}/todo.txt", login.identity_id());
+//! assert_eq!(session.check("s3:PutObject", &mine, &[]).decision, Decision::Allow);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod role_mapping;
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+pub use role_mapping::{MappingRule, RoleMapping, RulesConfiguration};
+
+use crate::eval::Decision;
+use crate::explain::Explanation;
+use crate::policy::PolicyType;
+use crate::request::{Context, ContextValue, Request};
+use crate::set::{PolicySet, PolicySetBuilder};
+
+/// The session name Cognito's enhanced flow gives every role session (V9).
+pub const SESSION_NAME: &str = "CognitoIdentityCredentials";
+
+/// The web-identity provider that assumes identity-pool roles.
+pub const COGNITO_IDENTITY: &str = "cognito-identity.amazonaws.com";
+
+/// The scope-down session policy Cognito adds for guests in the enhanced
+/// flow, after the services the Cognito developer guide lists (CG3) and the
+/// `AmazonCognitoUnAuthedIdentitiesSessionPolicy` managed policy. AWS changes
+/// this list; a pool file can supply its own as `GuestSessionPolicy`.
+pub const GUEST_SESSION_POLICY: &str =
+    include_str!("../fixtures/cognito/guest-session-policy.json");
+
+/// Why a pool or login could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CognitoError(String);
+
+/// The pool file: the shapes the AWS CLI prints, pasted together.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PoolFile {
+    identity_pool: IdentityPool,
+    identity_pool_roles: IdentityPoolRoles,
+    #[serde(default)]
+    roles: BTreeMap<String, RoleFile>,
+    #[serde(default)]
+    principal_tag_attribute_maps: Vec<PrincipalTagAttributeMap>,
+    #[serde(default)]
+    guest_session_policy: Option<Box<RawValue>>,
+    /// `false` models the basic (classic) flow: no scope-down for guests.
+    #[serde(default = "enhanced_default")]
+    enhanced_flow: bool,
+}
+
+fn enhanced_default() -> bool {
+    true
+}
+
+/// `describe-identity-pool` output (the fields evaluation needs).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct IdentityPool {
+    /// `REGION:GUID`; the `aud` of every identity.
+    pub identity_pool_id: String,
+    /// Whether guests get credentials.
+    #[serde(default)]
+    pub allow_unauthenticated_identities: bool,
+    /// User pools and app clients that may sign in.
+    #[serde(default)]
+    pub cognito_identity_providers: Vec<CognitoIdentityProvider>,
+    /// Social providers, e.g. `graph.facebook.com`.
+    #[serde(default)]
+    pub supported_login_providers: BTreeMap<String, String>,
+    /// OIDC provider ARNs.
+    #[serde(default, rename = "OpenIdConnectProviderARNs")]
+    pub open_id_connect_provider_arns: Vec<String>,
+    /// SAML provider ARNs.
+    #[serde(default, rename = "SamlProviderARNs")]
+    pub saml_provider_arns: Vec<String>,
+}
+
+/// One `CognitoIdentityProviders` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CognitoIdentityProvider {
+    /// `cognito-idp.REGION.amazonaws.com/POOL_ID`.
+    pub provider_name: String,
+    /// The app client id.
+    pub client_id: String,
+}
+
+/// `get-identity-pool-roles` output.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct IdentityPoolRoles {
+    /// `{"authenticated": ARN, "unauthenticated": ARN}`.
+    #[serde(default)]
+    pub roles: BTreeMap<String, String>,
+    /// Per provider key (`cognito-idp.REGION.amazonaws.com/POOL:CLIENT`).
+    #[serde(default)]
+    pub role_mappings: BTreeMap<String, RoleMapping>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RoleFile {
+    assume_role_policy_document: Box<RawValue>,
+    #[serde(default)]
+    policies: Vec<Box<RawValue>>,
+}
+
+/// `get-principal-tag-attribute-map` output: claims that become session tags.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct PrincipalTagAttributeMap {
+    /// The provider the map applies to.
+    pub identity_provider_name: String,
+    /// Use Cognito's default map (`username` ← `sub`, `client` ← `aud`).
+    #[serde(default)]
+    pub use_defaults: bool,
+    /// Tag key → claim name.
+    #[serde(default)]
+    pub principal_tags: BTreeMap<String, String>,
+}
+
+/// The login file: a guest, or a signed-in user with their token's claims.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Login {
+    /// True for a guest.
+    #[serde(default)]
+    pub unauthenticated: bool,
+    /// The identity id, `REGION:GUID`; the `sub` of the session.
+    pub identity_id: String,
+    /// The provider, e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_XXXX`.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The app client the user signed in with (user pools).
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// The ID token's claims.
+    #[serde(default)]
+    pub claims: Map<String, Value>,
+    /// The role requested with `CustomRoleArn`.
+    #[serde(default)]
+    pub custom_role_arn: Option<String>,
+}
+
+impl Login {
+    /// Reads a login file.
+    pub fn from_json(text: &str) -> Result<Self, CognitoError> {
+        serde_json::from_str(text).map_err(|e| CognitoError(format!("invalid login file: {e}")))
+    }
+
+    /// The identity id.
+    pub fn identity_id(&self) -> &str {
+        &self.identity_id
+    }
+}
+
+/// A compiled identity pool with its roles.
+#[derive(Debug, Clone)]
+pub struct IdentityPoolSetup {
+    pool: IdentityPool,
+    roles: IdentityPoolRoles,
+    trust: BTreeMap<String, PolicySet>,
+    permissions: BTreeMap<String, Vec<(String, String)>>,
+    tag_maps: Vec<PrincipalTagAttributeMap>,
+    guest_session_policy: Option<String>,
+}
+
+/// Policy text inside a role file may be an object, a JSON string, or the
+/// URL-encoded string IAM's API returns; `{"PolicyName", "PolicyDocument"}`
+/// wrappers (get-role-policy output) are unwrapped.
+fn policy_text(raw: &RawValue) -> Result<(Option<String>, String), CognitoError> {
+    let text = raw.get();
+    if text.trim_start().starts_with('"') {
+        let inner: String = serde_json::from_str(text).map_err(|e| CognitoError(e.to_string()))?;
+        let decoded = if inner.trim_start().starts_with('%') {
+            percent_decode(&inner)?
+        } else {
+            inner
+        };
+        return Ok((None, decoded));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| CognitoError(e.to_string()))?;
+    if let Some(document) = value.get("PolicyDocument") {
+        let name = value
+            .get("PolicyName")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let text = match document {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        return Ok((name, text));
+    }
+    Ok((None, text.to_owned()))
+}
+
+fn percent_decode(text: &str) -> Result<String, CognitoError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| CognitoError("invalid URL encoding in a policy document".into()))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(if b == b'+' { b' ' } else { b });
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| CognitoError("URL-encoded policy is not UTF-8".into()))
+}
+
+impl IdentityPoolSetup {
+    /// Reads and compiles a pool file. Every role's trust policy and
+    /// permission policies are compiled now; an error names the role.
+    pub fn from_json(text: &str) -> Result<Self, CognitoError> {
+        let file: PoolFile = serde_json::from_str(text)
+            .map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
+        let mut trust = BTreeMap::new();
+        let mut permissions = BTreeMap::new();
+        for (arn, role) in &file.roles {
+            let (_, trust_text) = policy_text(&role.assume_role_policy_document)?;
+            let mut builder = PolicySet::builder();
+            builder
+                .add(
+                    &format!("{arn} trust policy"),
+                    PolicyType::Trust,
+                    &trust_text,
+                )
+                .map_err(|e| CognitoError(e.to_string()))?;
+            trust.insert(arn.clone(), builder.build());
+            let mut docs = Vec::new();
+            for (i, raw) in role.policies.iter().enumerate() {
+                let (name, text) = policy_text(raw)?;
+                let id = name.unwrap_or_else(|| format!("{} policy {}", role_name(arn), i + 1));
+                // Compile now so a bad policy is reported with its role.
+                PolicySet::builder()
+                    .add(&id, PolicyType::Identity, &text)
+                    .map_err(|e| CognitoError(e.to_string()))?;
+                docs.push((id, text));
+            }
+            permissions.insert(arn.clone(), docs);
+        }
+        let guest_session_policy = if file.enhanced_flow {
+            Some(match &file.guest_session_policy {
+                Some(raw) => policy_text(raw)?.1,
+                None => GUEST_SESSION_POLICY.to_owned(),
+            })
+        } else {
+            None
+        };
+        Ok(IdentityPoolSetup {
+            pool: file.identity_pool,
+            roles: file.identity_pool_roles,
+            trust,
+            permissions,
+            tag_maps: file.principal_tag_attribute_maps,
+            guest_session_policy,
+        })
+    }
+
+    /// The pool id, the `aud` of its identities.
+    pub fn pool_id(&self) -> &str {
+        &self.pool.identity_pool_id
+    }
+
+    /// Signs `login` in: chooses the role, checks the trust policy, and
+    /// builds the session. A login that gets no credentials still returns a
+    /// [`Session`] whose [`Session::refusal`] says why and which allows nothing.
+    pub fn sign_in(&self, login: &Login) -> Result<Session, CognitoError> {
+        let mut steps = Vec::new();
+        let amr = amr(login);
+        let choice = if login.unauthenticated {
+            if self.pool.allow_unauthenticated_identities {
+                match self.roles.roles.get("unauthenticated") {
+                    Some(role) => Ok(role.clone()),
+                    None => Err("the pool has no unauthenticated role".to_owned()),
+                }
+            } else {
+                Err("the pool does not allow unauthenticated identities".to_owned())
+            }
+        } else {
+            self.choose_authenticated_role(login, &mut steps)
+        };
+        let role = match choice {
+            Ok(role) => role,
+            Err(why) => return Ok(Session::refused(None, steps, why, None)),
+        };
+        steps.push(format!("role: {role}"));
+        let Some(trust_set) = self.trust.get(&role) else {
+            return Ok(Session::refused(
+                Some(role.clone()),
+                steps,
+                format!("the pool file has no trust policy for `{role}` (add it under Roles)"),
+                None,
+            ));
+        };
+        // E7: the trust policy must admit the web identity.
+        let trust_request = Request::builder("sts:AssumeRoleWithWebIdentity", role.as_str())
+            .principal(COGNITO_IDENTITY)
+            .context(
+                "cognito-identity.amazonaws.com:aud",
+                self.pool.identity_pool_id.as_str(),
+            )
+            .context(
+                "cognito-identity.amazonaws.com:sub",
+                login.identity_id.as_str(),
+            )
+            .context("cognito-identity.amazonaws.com:amr", amr.clone())
+            .build();
+        let trust = trust_set.evaluate(&trust_request).explanation();
+        if trust.decision != Decision::Allow {
+            return Ok(Session::refused(
+                Some(role),
+                steps,
+                format!(
+                    "the role's trust policy refuses this identity: {}",
+                    trust.summary
+                ),
+                Some(trust),
+            ));
+        }
+        let context = self.session_context(login, &role, &amr);
+        let mut builder = PolicySetBuilder::with_options(crate::options::Options::default());
+        for (id, text) in self
+            .permissions
+            .get(&role)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            builder
+                .add(id, PolicyType::Identity, text)
+                .map_err(|e| CognitoError(e.to_string()))?;
+        }
+        let scoped_down = login.unauthenticated && self.guest_session_policy.is_some();
+        if let (true, Some(text)) = (login.unauthenticated, &self.guest_session_policy) {
+            // CG3: the enhanced flow scopes guests down with a session policy.
+            builder
+                .add("cognito guest session policy", PolicyType::Session, text)
+                .map_err(|e| CognitoError(e.to_string()))?;
+            steps.push(
+                "guest credentials are scoped down by Cognito's session policy (enhanced flow)"
+                    .into(),
+            );
+        }
+        Ok(Session {
+            role: Some(role.clone()),
+            principal: Some(format!(
+                "arn:aws:sts::{}:assumed-role/{}/{SESSION_NAME}",
+                role_account(&role),
+                role_name(&role)
+            )),
+            steps,
+            refusal: None,
+            trust: Some(trust),
+            context,
+            policies: builder.build(),
+            scoped_down,
+        })
+    }
+
+    fn choose_authenticated_role(
+        &self,
+        login: &Login,
+        steps: &mut Vec<String>,
+    ) -> Result<String, String> {
+        let provider = login
+            .provider
+            .as_deref()
+            .ok_or("a signed-in login needs `provider`")?;
+        let key = if provider.starts_with("cognito-idp.") {
+            let client = login
+                .client_id
+                .as_deref()
+                .ok_or("a user-pool login needs `clientId`")?;
+            let configured = self
+                .pool
+                .cognito_identity_providers
+                .iter()
+                .any(|p| p.provider_name == provider && p.client_id == client);
+            if !configured {
+                return Err(format!(
+                    "`{provider}` with client `{client}` is not a provider of this pool"
+                ));
+            }
+            format!("{provider}:{client}")
+        } else {
+            let configured = self.pool.supported_login_providers.contains_key(provider)
+                || self
+                    .pool
+                    .open_id_connect_provider_arns
+                    .iter()
+                    .any(|p| p == provider)
+                || self.pool.saml_provider_arns.iter().any(|p| p == provider);
+            if !configured {
+                return Err(format!("`{provider}` is not a provider of this pool"));
+            }
+            provider.to_owned()
+        };
+        let choice = role_mapping::choose_role(
+            self.roles.role_mappings.get(&key),
+            self.roles.roles.get("authenticated").map(String::as_str),
+            &login.claims,
+            login.custom_role_arn.as_deref(),
+        );
+        steps.extend(choice.steps.iter().cloned());
+        choice
+            .role
+            .ok_or_else(|| choice.steps.last().cloned().unwrap_or_default())
+    }
+
+    fn session_context(&self, login: &Login, role: &str, amr: &[String]) -> Context {
+        let mut context = Context::new();
+        context.insert(
+            "cognito-identity.amazonaws.com:sub",
+            login.identity_id.as_str(),
+        );
+        context.insert(
+            "cognito-identity.amazonaws.com:aud",
+            self.pool.identity_pool_id.as_str(),
+        );
+        context.insert(
+            "cognito-identity.amazonaws.com:amr",
+            ContextValue::Multi(amr.to_vec()),
+        );
+        context.insert("aws:PrincipalArn", role);
+        context.insert("aws:PrincipalAccount", role_account(role));
+        context.insert("aws:PrincipalType", "AssumedRole");
+        // Attributes for access control: claims become principal tags.
+        if let Some(provider) = &login.provider {
+            for map in self
+                .tag_maps
+                .iter()
+                .filter(|m| &m.identity_provider_name == provider)
+            {
+                let mut tags = map.principal_tags.clone();
+                if map.use_defaults && tags.is_empty() {
+                    tags.insert("username".into(), "sub".into());
+                    tags.insert("client".into(), "aud".into());
+                }
+                for (tag, claim) in tags {
+                    if let Some(Value::String(value)) = login.claims.get(&claim) {
+                        context.insert(&format!("aws:PrincipalTag/{tag}"), value.as_str());
+                    }
+                }
+            }
+        }
+        context
+    }
+}
+
+/// CG2: `["unauthenticated"]` for guests; for users `authenticated` plus the
+/// provider, and for user pools the `…:CognitoSignIn:<sub>` entry.
+fn amr(login: &Login) -> Vec<String> {
+    if login.unauthenticated {
+        return vec!["unauthenticated".into()];
+    }
+    let mut amr = vec!["authenticated".to_owned()];
+    if let Some(provider) = &login.provider {
+        amr.push(provider.clone());
+        if let Some(Value::String(sub)) = login.claims.get("sub") {
+            if provider.starts_with("cognito-idp.") {
+                amr.push(format!("{provider}:CognitoSignIn:{sub}"));
+            } else {
+                amr.push(format!("{provider}:{sub}"));
+            }
+        }
+    }
+    amr
+}
+
+fn role_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+fn role_account(arn: &str) -> &str {
+    crate::arn::Arn::parse(arn).map_or("", |a| a.account())
+}
+
+/// The credentials a login got (or why it got none), ready to check requests.
+#[derive(Debug, Clone)]
+pub struct Session {
+    role: Option<String>,
+    principal: Option<String>,
+    steps: Vec<String>,
+    refusal: Option<String>,
+    trust: Option<Explanation>,
+    context: Context,
+    policies: PolicySet,
+    scoped_down: bool,
+}
+
+impl Session {
+    fn refused(
+        role: Option<String>,
+        mut steps: Vec<String>,
+        why: String,
+        trust: Option<Explanation>,
+    ) -> Self {
+        steps.push(format!("no credentials: {why}"));
+        Session {
+            role,
+            principal: None,
+            steps,
+            refusal: Some(why),
+            trust,
+            context: Context::new(),
+            policies: PolicySet::builder().build(),
+            scoped_down: false,
+        }
+    }
+
+    /// The role whose credentials were issued; `None` when none were.
+    pub fn role(&self) -> Option<&str> {
+        self.role.as_deref().filter(|_| self.refusal.is_none())
+    }
+
+    /// The role the pool chose, even when its trust policy then refused.
+    pub fn chosen_role(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
+
+    /// The session principal, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/CognitoIdentityCredentials`.
+    pub fn principal(&self) -> Option<&str> {
+        self.principal.as_deref()
+    }
+
+    /// Why no credentials were issued, if none were.
+    pub fn refusal(&self) -> Option<&str> {
+        self.refusal.as_deref()
+    }
+
+    /// True when credentials were issued.
+    pub fn has_credentials(&self) -> bool {
+        self.refusal.is_none()
+    }
+
+    /// How the role was chosen, step by step.
+    pub fn steps(&self) -> &[String] {
+        &self.steps
+    }
+
+    /// The trust policy's explained decision, when a role was chosen.
+    pub fn trust(&self) -> Option<&Explanation> {
+        self.trust.as_ref()
+    }
+
+    /// The session context: `cognito-identity.amazonaws.com:sub`, `:aud`,
+    /// `:amr`, the principal keys and any principal tags.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// True when the guest scope-down session policy applies.
+    pub fn is_scoped_down(&self) -> bool {
+        self.scoped_down
+    }
+
+    /// Builds the request the session would make, with `extra` context keys
+    /// (request-specific ones such as `s3:prefix`) over the session's.
+    pub fn request(&self, action: &str, resource: &str, extra: &[(&str, ContextValue)]) -> Request {
+        let mut context = self.context.clone();
+        for (key, value) in extra {
+            context.insert(key, value.clone());
+        }
+        let mut builder = Request::builder(action, resource).with_context(context);
+        if let Some(p) = &self.principal {
+            builder = builder.principal(p.as_str());
+        }
+        builder.build()
+    }
+
+    /// Decides and explains one request made with these credentials. Without
+    /// credentials everything is an implicit deny.
+    pub fn check(
+        &self,
+        action: &str,
+        resource: &str,
+        extra: &[(&str, ContextValue)],
+    ) -> Explanation {
+        let request = self.request(action, resource, extra);
+        self.policies.evaluate(&request).explanation()
+    }
+
+    /// The compiled policies of the session (role policies and, for guests,
+    /// the scope-down session policy).
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+}

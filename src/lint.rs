@@ -1,0 +1,586 @@
+//! Lint: the mistakes people make in identity-pool policies, found offline
+//! and reported in IAM Access Analyzer's `ValidatePolicy` shape (L3).
+//!
+//! [`lint`] runs every check on one policy and returns [`Finding`]s, each
+//! with a [`FindingType`] (`ERROR`, `SECURITY_WARNING`, `WARNING`,
+//! `SUGGESTION`), a stable issue code, a message, the JSON path and span it
+//! points at, and a link to the AWS page behind the check. Where Access
+//! Analyzer has a check for the same mistake its issue code is reused
+//! (`MISSING_VERSION`, `MISSING_QUALIFIER`, `FORALLVALUES_WITH_SINGLE_VALUED_KEY`,
+//! …); the rest are this crate's own. [`CHECKS`] lists every code with its
+//! default finding type, and [`LintConfig`] switches any of them off.
+//!
+//! ```
+//! use iam_eval::lint::{lint, FindingType, LintConfig};
+//! use iam_eval::PolicyType;
+//!
+//! let trust = r#"{
+//!   "Version": "2012-10-17",
+//!   "Statement": [{
+//!     "Effect": "Allow",
+//!     "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+//!     "Action": "sts:AssumeRoleWithWebIdentity",
+//!     "Condition": {"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}
+//!   }]
+//! }"#;
+//! let findings = lint(trust, PolicyType::Trust, &LintConfig::default());
+//! assert_eq!(findings.len(), 1);
+//! assert_eq!(findings[0].issue_code, "COGNITO_TRUST_MISSING_AUD");
+//! assert_eq!(findings[0].finding_type, FindingType::SecurityWarning);
+//! assert_eq!(findings[0].locations[0].path, "Statement[0]");
+//!
+//! // Every check can be switched off by its code.
+//! let mut config = LintConfig::default();
+//! config.disable("COGNITO_TRUST_MISSING_AUD");
+//! assert!(lint(trust, PolicyType::Trust, &config).is_empty());
+//! ```
+//!
+//! Positions are 1-based lines and 1-based columns counted in characters,
+//! as everywhere else in this crate; `offset` is the 0-based byte offset.
+
+mod conditions;
+mod grammar;
+mod keys;
+mod permissive;
+mod resources;
+mod trust;
+mod variables;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::json::LineIndex;
+use crate::options::Options;
+use crate::parse::{parse_document, Diagnostics};
+use crate::policy::{Item, PolicyType, Statement};
+
+/// How serious a finding is, with Access Analyzer's meanings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FindingType {
+    /// Part of the policy does not work (it is rejected, or grants or
+    /// matches nothing).
+    Error,
+    /// The policy allows access that is overly permissive.
+    SecurityWarning,
+    /// The policy works but does not follow best practice.
+    Warning,
+    /// A stylistic improvement that does not change access.
+    Suggestion,
+}
+
+impl FindingType {
+    /// The name as Access Analyzer writes it: `ERROR`, `SECURITY_WARNING`,
+    /// `WARNING` or `SUGGESTION`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingType::Error => "ERROR",
+            FindingType::SecurityWarning => "SECURITY_WARNING",
+            FindingType::Warning => "WARNING",
+            FindingType::Suggestion => "SUGGESTION",
+        }
+    }
+
+    /// True for `ERROR` and `SECURITY_WARNING`, the findings that make the
+    /// `lint` command exit with status 2.
+    pub fn is_blocking(self) -> bool {
+        matches!(self, FindingType::Error | FindingType::SecurityWarning)
+    }
+}
+
+impl fmt::Display for FindingType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A point in the policy text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// 0-based byte offset.
+    pub offset: usize,
+}
+
+/// The stretch of text a finding points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Where it starts.
+    pub start: Position,
+    /// Where it ends (exclusive).
+    pub end: Position,
+}
+
+/// Where a finding is: a JSON path such as `Statement[0].Action[1]` (empty
+/// for the document root) and its span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The JSON path.
+    pub path: String,
+    /// The text it covers.
+    pub span: Span,
+}
+
+/// One finding, in the shape of Access Analyzer's `ValidatePolicyFinding`.
+///
+/// Serialized with Access Analyzer's field names: `findingType`,
+/// `issueCode`, `findingDetails`, `learnMoreLink`, `locations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Finding {
+    /// How serious it is.
+    pub finding_type: FindingType,
+    /// A stable code naming the check (see [`CHECKS`]).
+    pub issue_code: &'static str,
+    /// What is wrong and how to fix it.
+    #[serde(rename = "findingDetails")]
+    pub message: String,
+    /// The AWS documentation page behind the check.
+    pub learn_more_link: &'static str,
+    /// Where; the first location is the main one.
+    pub locations: Vec<Location>,
+}
+
+impl fmt::Display for Finding {
+    /// `line:column: FINDING_TYPE ISSUE_CODE: message (link)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, column) = self
+            .locations
+            .first()
+            .map_or((1, 1), |l| (l.span.start.line, l.span.start.column));
+        write!(
+            f,
+            "{line}:{column}: {} {}: {} ({})",
+            self.finding_type, self.issue_code, self.message, self.learn_more_link
+        )
+    }
+}
+
+/// Which checks run, and the options the grammar checks use.
+///
+/// ```
+/// use iam_eval::lint::LintConfig;
+/// let mut config = LintConfig::default();
+/// config.disable("REDUNDANT_STATEMENT").disable("MISSING_VERSION");
+/// assert!(!config.is_enabled("REDUNDANT_STATEMENT"));
+/// assert!(config.is_enabled("MISSING_QUALIFIER"));
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct LintConfig {
+    /// Issue codes that are not reported.
+    pub disabled: BTreeSet<String>,
+    /// Options for the grammar checks (operator-name case, limits…).
+    pub options: Options,
+}
+
+impl LintConfig {
+    /// Stops reporting `code` (any code, known or not; see [`CHECKS`]).
+    pub fn disable(&mut self, code: &str) -> &mut Self {
+        self.disabled.insert(code.to_owned());
+        self
+    }
+
+    /// Whether findings with `code` are reported.
+    pub fn is_enabled(&self, code: &str) -> bool {
+        !self.disabled.contains(code)
+    }
+}
+
+/// One check: its issue code, default finding type, what it looks for, and
+/// the AWS page behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    /// The issue code.
+    pub code: &'static str,
+    /// The finding type it usually reports (a few checks lower it when a
+    /// condition narrows the statement).
+    pub finding_type: FindingType,
+    /// One line on what it finds.
+    pub summary: &'static str,
+    /// The AWS documentation page.
+    pub link: &'static str,
+}
+
+const AA: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
+const GRAMMAR: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
+const VARIABLES: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html";
+const MULTI_VALUED: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html";
+const DDB_CONDITIONS: &str =
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html";
+const COG_IAM_ROLES: &str =
+    "https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html";
+const COG_TRUST: &str =
+    "https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html";
+const S3_RESOURCES: &str =
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html";
+const NOT_ACTION: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html";
+const NOT_RESOURCE: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html";
+const PRINCIPAL: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html";
+const RESOURCE: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html";
+const OPERATORS: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html";
+
+macro_rules! check {
+    ($code:literal, $type:ident, $summary:literal, $link:expr) => {
+        Check {
+            code: $code,
+            finding_type: FindingType::$type,
+            summary: $summary,
+            link: $link,
+        }
+    };
+}
+
+/// Every check, by issue code. The grammar codes (the first group) carry
+/// what [`crate::validate`] reports: its errors as `ERROR`, its warnings as
+/// `WARNING`.
+pub const CHECKS: &[Check] = &[
+    // 1. Grammar, from `validate` (per policy type).
+    check!("JSON_SYNTAX_ERROR", Error, "the text is not valid JSON", GRAMMAR),
+    check!("DATA_TYPE_MISMATCH", Error, "a value has the wrong JSON type", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-data-type-mismatch"),
+    check!("UNKNOWN_ELEMENT", Error, "a key the policy grammar does not have", GRAMMAR),
+    check!("MISSING_ELEMENT", Error, "a required element is absent or empty", GRAMMAR),
+    check!("CONFLICTING_ELEMENTS", Error, "two elements that exclude each other", GRAMMAR),
+    check!("ELEMENT_NOT_ALLOWED", Error, "an element this policy type forbids", GRAMMAR),
+    check!("INVALID_VERSION", Error, "`Version` is not 2012-10-17 or 2008-10-17", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"),
+    check!("INVALID_EFFECT", Error, "`Effect` is not exactly Allow or Deny", GRAMMAR),
+    check!("INVALID_SID", Error, "a Sid that is invalid or repeated", GRAMMAR),
+    check!("INVALID_ACTION", Error, "an action that is not `*` or `service:name`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-action"),
+    check!("INVALID_RESOURCE", Error, "a resource that is not `*` or an ARN", RESOURCE),
+    check!("INVALID_PRINCIPAL", Error, "an invalid principal", PRINCIPAL),
+    check!("INVALID_OPERATOR", Error, "a condition operator IAM does not define", OPERATORS),
+    check!("INVALID_CONDITION_VALUE", Error, "a condition value the operator cannot use", OPERATORS),
+    check!("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", Error, "a condition key twice in one block, in different case", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-duplicate-keys-with-different-case"),
+    check!("VARIABLE_UNSUPPORTED_IN_ELEMENT", Error, "a policy variable in Action, Principal, a condition key or a non-string operator", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-variable-unsupported-in-element"),
+    check!("INVALID_VARIABLE", Error, "a malformed `${…}` policy variable", VARIABLES),
+    check!("INVALID_CHARACTER", Error, "a character IAM does not accept in policies", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"),
+    check!("LIMIT_EXCEEDED", Error, "a size limit was exceeded", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"),
+    check!("POLICY_ERROR", Error, "any other error `validate` reports", GRAMMAR),
+    check!("MISSING_VERSION", Warning, "no `Version`: variables are literal and newer features are off", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-missing-version"),
+    check!("LEGACY_VERSION", Warning, "`Version` 2008-10-17: variables are literal", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"),
+    check!("UNUSED_ID", Warning, "`Id` in a policy type that ignores it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_id.html"),
+    check!("EMPTY_SID", Warning, "an empty `Sid`", GRAMMAR),
+    check!("NULL_ENTRY", Warning, "a `null` entry in a list, ignored", GRAMMAR),
+    check!("EMPTY_PRINCIPAL_LIST", Warning, "a principal list that names no one", PRINCIPAL),
+    check!("POLICY_WARNING", Warning, "any other warning `validate` reports", GRAMMAR),
+    // 2. Variables.
+    check!("VARIABLE_UNSUPPORTED_IN_VERSION", Error, "`${…}` in a 2008-10-17 or Version-less policy, where it is literal text", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-variable-unsupported-in-version"),
+    check!("MULTIVALUED_VARIABLE", Error, "a multivalued key used as a variable never resolves", VARIABLES),
+    check!("UNKNOWN_VARIABLE", Warning, "a variable naming an `aws:` or Cognito key that does not exist", VARIABLES),
+    check!("MALFORMED_VARIABLE", Warning, "text that looks like a variable but is not `${key}`", VARIABLES),
+    // 3. Set operators.
+    check!("ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD", SecurityWarning, "`ForAllValues` in an Allow matches requests without the key; add `Null: false`", DDB_CONDITIONS),
+    check!("FORALLVALUES_WITH_SINGLE_VALUED_KEY", SecurityWarning, "`ForAllValues` on a single-valued key", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-forallvalues-with-single-valued-key"),
+    check!("FORANYVALUE_WITH_SINGLE_VALUED_KEY", Warning, "`ForAnyValue` on a single-valued key", MULTI_VALUED),
+    check!("MISSING_QUALIFIER", Error, "a bare operator on a multivalued key", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-missing-qualifier"),
+    // 4. Identity variables.
+    check!("IDENTITY_VARIABLE_WITHOUT_DELIMITER", SecurityWarning, "an identity variable not followed by `/` in an S3 resource or `s3:prefix`", COG_IAM_ROLES),
+    check!("USERNAME_VARIABLE_IN_ROLE_POLICY", Warning, "`${aws:username}` where the caller is a role session and it never resolves", VARIABLES),
+    // 5. Resource types.
+    check!("S3_BUCKET_ACTION_ON_OBJECT_ARN", Error, "a bucket action (ListBucket…) whose only S3 resources are object ARNs", S3_RESOURCES),
+    check!("S3_OBJECT_ACTION_ON_BUCKET_ARN", Error, "an object action (GetObject…) whose only S3 resources are bucket ARNs", S3_RESOURCES),
+    check!("DYNAMODB_QUERY_WITHOUT_INDEX", Warning, "`dynamodb:Query` on a table but not on `table/NAME/index/*`", DDB_CONDITIONS),
+    // 6. Cognito trust.
+    check!("COGNITO_TRUST_MISSING_AUD", SecurityWarning, "trusts cognito-identity.amazonaws.com without an `aud` condition", COG_TRUST),
+    check!("COGNITO_AMR_WITHOUT_FORANYVALUE", Error, "`amr` tested without `ForAnyValue`", COG_TRUST),
+    check!("COGNITO_TRUST_WRONG_ACTION", Error, "`sts:AssumeRole` for the Cognito federated principal", COG_TRUST),
+    check!("COGNITO_TRUST_ADMITS_UNAUTHENTICATED", SecurityWarning, "admits both authenticated and unauthenticated identities", COG_TRUST),
+    // 7. Overly broad grants.
+    check!("ALLOW_WITH_NOT_ACTION", SecurityWarning, "`Allow` with `NotAction`", NOT_ACTION),
+    check!("ALLOW_WITH_NOT_RESOURCE", SecurityWarning, "`Allow` with `NotResource`", NOT_RESOURCE),
+    check!("ALLOW_WITH_NOT_PRINCIPAL", SecurityWarning, "`Allow` with `NotPrincipal`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-allow-with-not-principal"),
+    check!("SERVICE_WIDE_ACTION_ON_ALL_RESOURCES", SecurityWarning, "`*` or `service:*` on `\"Resource\": \"*\"`", RESOURCE),
+    check!("WRITE_ACTION_ON_ALL_RESOURCES", Warning, "a Put/Delete/Create/Update/Set/Attach action on `\"Resource\": \"*\"`", RESOURCE),
+    check!("WILDCARD_PRINCIPAL_WITHOUT_CONDITION", SecurityWarning, "`Principal: *` in an Allow with no condition", PRINCIPAL),
+    check!("REDUNDANT_STATEMENT", Suggestion, "an Allow already granted by an unconditioned `*`/`service:*` on `*`", AA),
+];
+
+/// The check with `code`, if there is one.
+pub fn check(code: &str) -> Option<&'static Check> {
+    CHECKS.iter().find(|c| c.code == code)
+}
+
+/// Lints one policy of type `policy_type`: every grammar error and warning
+/// [`crate::validate`] reports, then the checks in [`CHECKS`], sorted by
+/// position. A correct policy gives an empty list.
+pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Finding> {
+    let lines = LineIndex::new(text);
+    let mut cx = Cx {
+        text,
+        lines,
+        policy_type,
+        config,
+        findings: Vec::new(),
+    };
+    grammar::check(&mut cx);
+    let mut diags = Diagnostics::default();
+    if let Some(document) = parse_document(text, policy_type, &config.options.limits, &mut diags) {
+        variables::check(&mut cx, &document);
+        conditions::check(&mut cx, &document);
+        resources::check(&mut cx, &document);
+        trust::check(&mut cx, &document);
+        permissive::check(&mut cx, &document);
+    }
+    let mut findings = cx.findings;
+    findings.sort_by(|a, b| {
+        let at = |f: &Finding| f.locations.first().map_or(0, |l| l.span.start.offset);
+        at(a)
+            .cmp(&at(b))
+            .then(a.finding_type.cmp(&b.finding_type))
+            .then(a.issue_code.cmp(b.issue_code))
+    });
+    findings.dedup();
+    findings
+}
+
+/// What a check needs, and where findings go.
+pub(crate) struct Cx<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    policy_type: PolicyType,
+    config: &'a LintConfig,
+    findings: Vec<Finding>,
+}
+
+/// A place to report: a JSON path and byte offsets.
+#[derive(Debug, Clone)]
+pub(crate) struct At {
+    path: String,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> Cx<'a> {
+    fn enabled(&self, code: &str) -> bool {
+        self.config.is_enabled(code)
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        let (line, column) = self.lines.position(self.text, offset);
+        Position {
+            line,
+            column,
+            offset,
+        }
+    }
+
+    /// Reports `code` with its default finding type.
+    fn report(&mut self, code: &'static str, message: String, at: &[At]) {
+        if let Some(c) = check(code) {
+            self.report_as(c.finding_type, code, message, at);
+        }
+    }
+
+    /// Reports `code` with an explicit finding type.
+    fn report_as(
+        &mut self,
+        finding_type: FindingType,
+        code: &'static str,
+        message: String,
+        at: &[At],
+    ) {
+        if !self.enabled(code) {
+            return;
+        }
+        let learn_more_link = check(code).map_or(AA, |c| c.link);
+        let locations = at
+            .iter()
+            .map(|a| Location {
+                path: a.path.clone(),
+                span: Span {
+                    start: self.position(a.start),
+                    end: self.position(a.end.max(a.start)),
+                },
+            })
+            .collect();
+        self.findings.push(Finding {
+            finding_type,
+            issue_code: code,
+            message,
+            learn_more_link,
+            locations,
+        });
+    }
+
+    /// The location of a string as written (its quotes included).
+    fn item(&self, item: &Item) -> At {
+        At {
+            path: item.path.clone(),
+            start: item.offset,
+            end: value_end(self.text, item.offset),
+        }
+    }
+
+    /// The location of a whole statement.
+    fn statement(&self, s: &Statement) -> At {
+        At {
+            path: s.path.clone(),
+            start: s.span.start,
+            end: s.span.end,
+        }
+    }
+
+    /// An element of a statement (`Statement[0].NotAction`), located at its
+    /// first item, or at the statement when it has none.
+    fn element(&self, s: &Statement, name: &str, items: &[Item]) -> At {
+        match items.first() {
+            Some(first) => At {
+                path: format!("{}.{name}", s.path),
+                start: first.offset,
+                end: items
+                    .last()
+                    .map_or(first.offset, |l| value_end(self.text, l.offset)),
+            },
+            None => self.statement(s),
+        }
+    }
+}
+
+/// The end of the JSON scalar starting at `offset`: past the closing quote
+/// of a string, or at the first delimiter after a number or literal.
+fn value_end(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    let first = bytes.get(offset).copied();
+    if first == Some(b'"') {
+        let mut i = offset + 1;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\\' => i += 2,
+                b'"' => return i + 1,
+                _ => i += 1,
+            }
+        }
+        return text.len();
+    }
+    if !first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return offset;
+    }
+    let mut i = offset;
+    while let Some(&b) = bytes.get(i) {
+        if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n' | b':') {
+            break;
+        }
+        i += 1;
+    }
+    i.max(offset)
+}
+
+/// The positive `Action` items, or none for `NotAction`.
+pub(crate) fn actions(s: &Statement) -> &[Item] {
+    match &s.action {
+        Some(a) if !a.negated => &a.items,
+        _ => &[],
+    }
+}
+
+/// The positive `Resource` items, or none for `NotResource` or no resource.
+pub(crate) fn resources(s: &Statement) -> &[Item] {
+    match &s.resource {
+        Some(r) if !r.negated => &r.items,
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn codes(text: &str, policy_type: PolicyType) -> Vec<&'static str> {
+        lint(text, policy_type, &LintConfig::default())
+            .into_iter()
+            .map(|f| f.issue_code)
+            .collect()
+    }
+
+    #[test]
+    fn every_code_is_unique_and_screaming_snake() {
+        let mut seen = BTreeSet::new();
+        for c in CHECKS {
+            assert!(seen.insert(c.code), "duplicate {}", c.code);
+            assert!(c
+                .code
+                .chars()
+                .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_'));
+            assert!(c.link.starts_with("https://docs.aws.amazon.com/"));
+        }
+    }
+
+    #[test]
+    fn value_end_covers_strings_with_escapes_and_numbers() {
+        let text = r#"{"a": "x\"y", "b": 12}"#;
+        assert_eq!(value_end(text, 6), 12);
+        assert_eq!(value_end(text, 19), 21);
+    }
+
+    #[test]
+    fn findings_serialize_like_access_analyzer() {
+        let text = r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let findings = lint(text, PolicyType::Identity, &LintConfig::default());
+        let json = serde_json::to_value(&findings).unwrap();
+        let first = &json[0];
+        assert_eq!(first["findingType"], "WARNING");
+        assert_eq!(first["issueCode"], "MISSING_VERSION");
+        assert!(first["findingDetails"].is_string());
+        assert!(first["learnMoreLink"]
+            .as_str()
+            .unwrap()
+            .contains("missing-version"));
+        assert_eq!(first["locations"][0]["span"]["start"]["line"], 1);
+    }
+
+    #[test]
+    fn clean_policies_have_no_findings() {
+        for (text, policy_type) in [
+            (
+                include_str!("../fixtures/policies/cognito-trust-authenticated.json"),
+                PolicyType::Trust,
+            ),
+            (
+                include_str!("../fixtures/policies/cognito-trust-unauthenticated.json"),
+                PolicyType::Trust,
+            ),
+            (
+                include_str!("../fixtures/policies/dynamodb-per-user-table.json"),
+                PolicyType::Identity,
+            ),
+        ] {
+            assert_eq!(codes(text, policy_type), Vec::<&str>::new());
+        }
+    }
+
+    #[test]
+    fn the_story_policy_is_flagged_for_cognito_wildcards() {
+        let found = lint(
+            include_str!("../fixtures/policies/notes-app-auth-role.json"),
+            PolicyType::Identity,
+            &LintConfig::default(),
+        );
+        let wide: Vec<&Finding> = found
+            .iter()
+            .filter(|f| f.issue_code == "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES")
+            .collect();
+        assert_eq!(wide.len(), 2, "{found:#?}");
+        assert!(wide.iter().any(|f| f.message.contains("cognito-identity:*")));
+        assert!(wide.iter().any(|f| f.message.contains("cognito-sync:*")));
+    }
+
+    #[test]
+    fn disabled_codes_are_not_reported() {
+        let text = r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let mut config = LintConfig::default();
+        config.disable("MISSING_VERSION");
+        assert!(lint(text, PolicyType::Identity, &config).is_empty());
+    }
+}

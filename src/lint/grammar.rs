@@ -1,0 +1,168 @@
+//! Check 1: everything [`crate::validate`] reports for the policy type,
+//! errors as `ERROR` and warnings as `WARNING`, each under an issue code.
+//!
+//! Errors are coded by their [`PolicyErrorKind`]. Warnings are plain
+//! messages, so they are coded by how the message starts; a warning this
+//! module does not know keeps the generic code `POLICY_WARNING`. The
+//! "`Allow` with `NotAction`" warning is left to `ALLOW_WITH_NOT_ACTION`
+//! (check 7), which reports it as a security warning.
+
+use super::{At, Cx, FindingType};
+use crate::error::{Location as ErrorLocation, PolicyErrorKind};
+use crate::set::validate;
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let report = validate(cx.text, cx.policy_type, &cx.config.options);
+    for error in &report.errors {
+        let code = error_code(error.kind());
+        let at = at(cx, error.location());
+        cx.report_as(FindingType::Error, code, error.kind().to_string(), &[at]);
+    }
+    for warning in &report.warnings {
+        let Some(code) = warning_code(warning.message()) else {
+            continue;
+        };
+        let at = at(cx, warning.location());
+        cx.report_as(
+            FindingType::Warning,
+            code,
+            warning.message().to_owned(),
+            &[at],
+        );
+    }
+}
+
+fn error_code(kind: &PolicyErrorKind) -> &'static str {
+    match kind {
+        PolicyErrorKind::Syntax(_) => "JSON_SYNTAX_ERROR",
+        PolicyErrorKind::WrongType { .. } => "DATA_TYPE_MISMATCH",
+        PolicyErrorKind::UnknownElement(_) => "UNKNOWN_ELEMENT",
+        PolicyErrorKind::Missing(_) => "MISSING_ELEMENT",
+        PolicyErrorKind::Conflict(..) => "CONFLICTING_ELEMENTS",
+        PolicyErrorKind::NotAllowed { .. } => "ELEMENT_NOT_ALLOWED",
+        PolicyErrorKind::Version(_) => "INVALID_VERSION",
+        PolicyErrorKind::Effect(_) => "INVALID_EFFECT",
+        PolicyErrorKind::Sid(_) => "INVALID_SID",
+        PolicyErrorKind::Action { .. } => "INVALID_ACTION",
+        PolicyErrorKind::Resource { .. } => "INVALID_RESOURCE",
+        PolicyErrorKind::Principal { .. } => "INVALID_PRINCIPAL",
+        PolicyErrorKind::UnknownOperator(_) => "INVALID_OPERATOR",
+        PolicyErrorKind::ConditionValue { reason, .. } if reason.contains("different case") => {
+            "DUPLICATE_KEYS_WITH_DIFFERENT_CASE"
+        }
+        PolicyErrorKind::ConditionValue { .. } => "INVALID_CONDITION_VALUE",
+        PolicyErrorKind::Variable(message) if message.contains("not allowed in") => {
+            "VARIABLE_UNSUPPORTED_IN_ELEMENT"
+        }
+        PolicyErrorKind::Variable(_) => "INVALID_VARIABLE",
+        PolicyErrorKind::Character(_) => "INVALID_CHARACTER",
+        PolicyErrorKind::Limit { .. } => "LIMIT_EXCEEDED",
+        _ => "POLICY_ERROR",
+    }
+}
+
+/// The code for a `validate` warning, or `None` for one another check
+/// reports better.
+fn warning_code(message: &str) -> Option<&'static str> {
+    const PREFIXES: &[(&str, Option<&str>)] = &[
+        ("no `Version`", Some("MISSING_VERSION")),
+        ("IAM rejects managed policies with Version 2008-10-17", Some("LEGACY_VERSION")),
+        ("`Id` is not used", Some("UNUSED_ID")),
+        ("empty `Sid`", Some("EMPTY_SID")),
+        ("`null` entry", Some("NULL_ENTRY")),
+        ("empty principal list", Some("EMPTY_PRINCIPAL_LIST")),
+        ("`Allow` with `NotAction`", None),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| message.starts_with(prefix))
+        .map_or(Some("POLICY_WARNING"), |(_, code)| *code)
+}
+
+/// A `validate` location (line and character column) as byte offsets.
+fn at(cx: &Cx<'_>, location: &ErrorLocation) -> At {
+    let start = offset_of(cx.text, location.line(), location.column());
+    At {
+        path: location.path().to_owned(),
+        start,
+        end: super::value_end(cx.text, start),
+    }
+}
+
+/// The byte offset of a 1-based line and 1-based character column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    let rest = text.get(line_start..).unwrap_or_default();
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::codes;
+    use super::*;
+    use crate::policy::PolicyType;
+
+    #[test]
+    fn offsets_round_trip_through_line_and_column() {
+        let text = "{\n  \"é\": \"x\",\n  \"b\": 1\n}";
+        let lines = crate::json::LineIndex::new(text);
+        for (offset, _) in text.char_indices() {
+            let (line, column) = lines.position(text, offset);
+            assert_eq!(offset_of(text, line, column), offset);
+        }
+    }
+
+    #[test]
+    fn validate_errors_become_errors_with_codes() {
+        let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3GetObject","Resource":"*"}]}"#;
+        let found = codes(bad, PolicyType::Identity);
+        assert!(found.contains(&"INVALID_EFFECT"), "{found:?}");
+        let good = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        assert!(codes(good, PolicyType::Identity).is_empty());
+    }
+
+    #[test]
+    fn grammar_is_checked_per_policy_type() {
+        // A Principal is required in a trust policy and forbidden in an identity policy.
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        assert!(codes(text, PolicyType::Trust).is_empty());
+        let found = codes(text, PolicyType::Identity);
+        assert!(found.contains(&"ELEMENT_NOT_ALLOWED"), "{found:?}");
+        assert!(found.contains(&"MISSING_ELEMENT"), "{found:?}");
+    }
+
+    #[test]
+    fn variables_in_action_are_unsupported_in_element() {
+        let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:${aws:username}","Resource":"*"}]}"#;
+        let found = codes(bad, PolicyType::Identity);
+        assert!(
+            found.contains(&"VARIABLE_UNSUPPORTED_IN_ELEMENT"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_variables_are_invalid() {
+        let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username/*"}]}"#;
+        assert!(codes(bad, PolicyType::Identity).contains(&"INVALID_VARIABLE"));
+    }
+
+    #[test]
+    fn missing_version_is_a_warning() {
+        let text = r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let found = super::super::lint(text, PolicyType::Identity, &Default::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].issue_code, "MISSING_VERSION");
+        assert_eq!(found[0].finding_type, FindingType::Warning);
+    }
+}
