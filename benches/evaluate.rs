@@ -1,0 +1,250 @@
+//! Evaluation benches (STYLE.md §3.13: each stage on its own, inputs built
+//! outside `b.iter`): the notes-app decision, its explanation, compiling,
+//! scaling to 10,000 statements, and one set shared by two threads.
+
+#![allow(
+    missing_docs,
+    reason = "`criterion_group!` generates an undocumented `pub fn`"
+)]
+#![allow(
+    clippy::expect_used,
+    reason = "bench setup: the inputs are fixed and known to compile"
+)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use iam_eval::{Decision, PolicySet, PolicyType, Request};
+
+const NOTES_APP: &str = include_str!("../fixtures/policies/notes-app-auth-role.json");
+const SUB: &str = "cognito-identity.amazonaws.com:sub";
+const OWN_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
+
+fn notes_request(action: &str, resource: &str) -> Request {
+    Request::builder(action, resource)
+        .principal("arn:aws:sts::123456789012:assumed-role/Cognito_notesAuth_Role/CognitoIdentityCredentials")
+        .context(SUB, OWN_ID)
+        .build()
+}
+
+/// (bench name, request, expected decision) for the notes-app policy.
+fn notes_requests() -> [(&'static str, Request, Decision); 3] {
+    [
+        (
+            "s3-put-own-prefix",
+            notes_request(
+                "s3:PutObject",
+                &format!("arn:aws:s3:::notes-app-uploads/private/{OWN_ID}/note.txt"),
+            ),
+            Decision::Allow,
+        ),
+        (
+            "s3-get-other-prefix",
+            notes_request(
+                "s3:GetObject",
+                "arn:aws:s3:::notes-app-uploads/private/us-east-1:99999999-8888-7777-6666-555555555555/note.txt",
+            ),
+            Decision::ImplicitDeny,
+        ),
+        (
+            "execute-api-invoke",
+            notes_request(
+                "execute-api:Invoke",
+                "arn:aws:execute-api:us-east-1:123456789012:ly55wbovq4/prod/GET/notes",
+            ),
+            Decision::Allow,
+        ),
+    ]
+}
+
+fn notes_app(c: &mut Criterion) {
+    let set = PolicySet::from_json(NOTES_APP).expect("notes-app policy compiles");
+    let requests = notes_requests();
+
+    let mut group = c.benchmark_group("decision/notes-app");
+    for (name, request, expected) in &requests {
+        assert_eq!(set.evaluate(request).decision(), *expected, "{name}");
+        group.bench_function(*name, |b| {
+            b.iter(|| black_box(&set).evaluate(black_box(request)).decision())
+        });
+    }
+    group.finish();
+
+    let (_, denied, _) = &requests[1];
+    c.bench_function("explanation/notes-app/s3-get-other-prefix", |b| {
+        b.iter(|| black_box(&set).evaluate(black_box(denied)).explanation())
+    });
+
+    c.bench_function("compile/notes-app", |b| {
+        b.iter(|| PolicySet::from_json(black_box(NOTES_APP)))
+    });
+}
+
+/// Statements per generated policy: a 10,000-statement set is 100 policies,
+/// as an account with many roles' policies loaded together would be.
+const PER_POLICY: usize = 100;
+
+/// One generated statement. Eight services in turn; per-user resources with
+/// a variable; every 5th statement has a condition, every 10th is a Deny
+/// (on `DeleteObject`/`DeleteItem`/… only, so the hit below stays allowed).
+fn statement(i: usize) -> String {
+    let deny = i % 10 == 9;
+    let effect = if deny { "Deny" } else { "Allow" };
+    let (actions, resource) = match i % 8 {
+        0 => (
+            if deny {
+                r#""s3:DeleteObject""#.to_owned()
+            } else {
+                r#""s3:GetObject","s3:PutObject","s3:List*""#.to_owned()
+            },
+            format!("arn:aws:s3:::bucket-{i}/home/${{aws:username}}/*"),
+        ),
+        1 => (
+            r#""dynamodb:GetItem","dynamodb:Query","dynamodb:DeleteItem""#.to_owned(),
+            format!("arn:aws:dynamodb:us-east-1:123456789012:table/t{i}"),
+        ),
+        2 => (
+            r#""sqs:SendMessage","sqs:ReceiveMessage""#.to_owned(),
+            format!("arn:aws:sqs:*:123456789012:queue-{i}-${{aws:username}}"),
+        ),
+        3 => (
+            r#""sns:Publish""#.to_owned(),
+            format!("arn:aws:sns:us-east-1:123456789012:topic-{i}"),
+        ),
+        4 => (
+            r#""lambda:InvokeFunction","lambda:Get*""#.to_owned(),
+            format!("arn:aws:lambda:us-east-1:123456789012:function:fn-{i}*"),
+        ),
+        5 => (
+            r#""ec2:StartInstances","ec2:StopInstances","ec2:Describe*""#.to_owned(),
+            format!("arn:aws:ec2:us-east-1:123456789012:instance/i-{i:017x}"),
+        ),
+        6 => (
+            r#""kms:Decrypt","kms:Encrypt""#.to_owned(),
+            format!("arn:aws:kms:us-east-1:123456789012:key/{i:08}-*"),
+        ),
+        _ => (
+            r#""execute-api:Invoke""#.to_owned(),
+            format!("arn:aws:execute-api:us-east-1:*:api{i}/*/GET/users/${{aws:username}}/*"),
+        ),
+    };
+    let condition = match i % 5 {
+        0 => r#","Condition":{"IpAddress":{"aws:SourceIp":["192.0.2.0/24","2001:db8::/32"]}}"#,
+        2 => r#","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}"#,
+        4 => {
+            r#","Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:username}"]}}"#
+        }
+        _ => "",
+    };
+    format!(
+        r#"{{"Sid":"S{i}","Effect":"{effect}","Action":[{actions}],"Resource":"{resource}"{condition}}}"#
+    )
+}
+
+/// `n` generated statements as policy texts of `PER_POLICY` statements each.
+fn generated_policies(n: usize) -> Vec<String> {
+    (0..n)
+        .step_by(PER_POLICY)
+        .map(|start| {
+            let statements: Vec<String> =
+                (start..n.min(start + PER_POLICY)).map(statement).collect();
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+                statements.join(",")
+            )
+        })
+        .collect()
+}
+
+fn compile_generated(texts: &[String]) -> PolicySet {
+    let mut builder = PolicySet::builder();
+    for (i, text) in texts.iter().enumerate() {
+        builder
+            .add(&format!("p{i}"), PolicyType::Identity, text)
+            .expect("generated policy compiles");
+    }
+    builder.build()
+}
+
+fn scale(c: &mut Criterion) {
+    let sizes = [10, 100, 1_000, 10_000];
+    let mut group = c.benchmark_group("scale/decision");
+    for n in sizes {
+        let set = compile_generated(&generated_policies(n));
+        // The last S3 Allow statement: every S3 statement before it matches
+        // the action and is rejected on the resource.
+        let last_s3 = (0..n)
+            .rev()
+            .find(|i| i % 8 == 0 && i % 10 != 9)
+            .unwrap_or(0);
+        let hit = Request::builder(
+            "s3:GetObject",
+            format!("arn:aws:s3:::bucket-{last_s3}/home/alice/notes.txt"),
+        )
+        .context("aws:username", "alice")
+        .context("aws:SourceIp", "192.0.2.10")
+        .context("aws:RequestedRegion", "us-east-1")
+        .build();
+        let miss = Request::builder("s3:GetObject", "arn:aws:s3:::no-such-bucket/home/alice/x")
+            .context("aws:username", "alice")
+            .build();
+        assert_eq!(set.statement_count(), n);
+        assert_eq!(set.evaluate(&hit).decision(), Decision::Allow, "hit, {n}");
+        assert_eq!(
+            set.evaluate(&miss).decision(),
+            Decision::ImplicitDeny,
+            "miss, {n}"
+        );
+        if n >= 1_000 {
+            group.sample_size(10);
+        }
+        group.bench_with_input(BenchmarkId::new("hit", n), &hit, |b, req| {
+            b.iter(|| black_box(&set).evaluate(black_box(req)).decision())
+        });
+        group.bench_with_input(BenchmarkId::new("miss", n), &miss, |b, req| {
+            b.iter(|| black_box(&set).evaluate(black_box(req)).decision())
+        });
+    }
+    group.finish();
+
+    let texts = generated_policies(10_000);
+    let mut group = c.benchmark_group("scale/compile");
+    group.sample_size(10);
+    group.bench_function("10000", |b| b.iter(|| compile_generated(black_box(&texts))));
+    group.finish();
+}
+
+/// `iters` decisions split over `threads` threads sharing one set; returns
+/// the wall time of the whole batch.
+fn run_split(set: &Arc<PolicySet>, request: &Request, iters: u64, threads: u64) -> Duration {
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            let share = iters / threads + u64::from(t < iters % threads);
+            let set = Arc::clone(set);
+            scope.spawn(move || {
+                for _ in 0..share {
+                    black_box(set.evaluate(black_box(request)).decision());
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
+fn threads(c: &mut Criterion) {
+    let set = Arc::new(PolicySet::from_json(NOTES_APP).expect("notes-app policy compiles"));
+    let [(_, request, _), ..] = notes_requests();
+    let mut group = c.benchmark_group("threads/notes-app-s3-put");
+    for n in [1, 2] {
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter_custom(|iters| run_split(&set, &request, iters, n))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, notes_app, scale, threads);
+criterion_main!(benches);

@@ -1,0 +1,137 @@
+//! Wildcard matching: iam-eval's matcher vs `globset::GlobMatcher` vs
+//! `regex::Regex`, on the same patterns and texts.
+//!
+//! Our matcher (`src/pattern.rs`) is crate-private, so it is measured through
+//! the public API: a one-statement policy whose `Resource` is
+//! `arn:aws:s3:::<pattern>`, evaluated against a request for
+//! `arn:aws:s3:::<text>`. Those numbers therefore include a whole decision
+//! (splitting the request ARN, matching the action and the four ARN head
+//! segments); the `overhead` case, `Resource: "*"`, measures that part alone.
+//! globset and regex match the same full ARN pattern against the same full
+//! ARN text.
+
+#![allow(
+    missing_docs,
+    reason = "`criterion_group!` generates an undocumented `pub fn`"
+)]
+#![allow(
+    clippy::expect_used,
+    reason = "bench setup: the patterns are fixed and known to compile"
+)]
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use iam_eval::{PolicySet, Request};
+
+const HEAD: &str = "arn:aws:s3:::";
+
+/// (name, IAM pattern for the resource part, text for the resource part).
+fn cases() -> Vec<(&'static str, String, String)> {
+    let key = "notes-app-uploads/private/us-east-1:1111/photos/2024/cat.jpg";
+    let case = |name, pattern: &str, text: &str| (name, pattern.to_owned(), text.to_owned());
+    vec![
+        case("literal", key, key),
+        case("prefix", "notes-app-uploads/private/*", key),
+        case("suffix", "*.jpg", key),
+        case("prefix-suffix", "notes-app-uploads/*.jpg", key),
+        case("middle", "notes-app-*/private/*/photos/*", key),
+        case(
+            "question",
+            "notes-app-uploads/private/us-east-1:????/photos/*",
+            key,
+        ),
+        case("middle-miss", "notes-app-*/private/*/videos/*", key),
+        (
+            "pathological",
+            format!("{}b", "*a".repeat(64)),
+            "a".repeat(10 * 1024),
+        ),
+        // With a trailing star the final literal cannot be checked at the
+        // end of the text first: every middle piece is searched for.
+        (
+            "pathological-trailing-star",
+            format!("{}b*", "*a".repeat(64)),
+            "a".repeat(10 * 1024),
+        ),
+    ]
+}
+
+/// The IAM pattern as a glob: IAM's `*` and `?` kept, runs of `*` collapsed
+/// (globset gives `**` a meaning of its own), everything else escaped.
+fn to_glob(pattern: &str) -> globset::GlobMatcher {
+    let mut glob = String::new();
+    let mut literal = String::new();
+    for c in pattern.chars() {
+        if c == '*' || c == '?' {
+            glob.push_str(&globset::escape(&std::mem::take(&mut literal)));
+            if !(c == '*' && glob.ends_with('*')) {
+                glob.push(c);
+            }
+        } else {
+            literal.push(c);
+        }
+    }
+    glob.push_str(&globset::escape(&literal));
+    globset::GlobBuilder::new(&glob)
+        .literal_separator(false)
+        .build()
+        .expect("glob compiles")
+        .compile_matcher()
+}
+
+/// The IAM pattern as an anchored regex: `*` is `.*`, `?` is `.`.
+fn to_regex(pattern: &str) -> regex::Regex {
+    let mut re = String::from("(?s)^");
+    for c in pattern.chars() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            _ => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    re.push('$');
+    regex::Regex::new(&re).expect("regex compiles")
+}
+
+fn one_statement(resource: &str) -> PolicySet {
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}]
+    });
+    PolicySet::from_json(&policy.to_string()).expect("policy compiles")
+}
+
+fn matchers(c: &mut Criterion) {
+    for (name, pattern, text) in cases() {
+        let (pattern, text) = (format!("{HEAD}{pattern}"), format!("{HEAD}{text}"));
+        let set = one_statement(&pattern);
+        let request = Request::new("s3:GetObject", text.as_str());
+        let glob = to_glob(&pattern);
+        let re = to_regex(&pattern);
+        let ours = set.evaluate(&request).is_allowed();
+        assert_eq!(ours, glob.is_match(&text), "{name}: globset disagrees");
+        assert_eq!(ours, re.is_match(&text), "{name}: regex disagrees");
+
+        let mut group = c.benchmark_group(format!("matcher/{name}"));
+        group.bench_function("iam-eval", |b| {
+            b.iter(|| black_box(&set).evaluate(black_box(&request)).is_allowed())
+        });
+        group.bench_function("globset", |b| {
+            b.iter(|| black_box(&glob).is_match(black_box(text.as_str())))
+        });
+        group.bench_function("regex", |b| {
+            b.iter(|| black_box(&re).is_match(black_box(text.as_str())))
+        });
+        group.finish();
+    }
+
+    let set = one_statement("*");
+    let request = Request::new("s3:GetObject", format!("{HEAD}notes-app-uploads/x"));
+    c.bench_function("matcher/overhead/iam-eval", |b| {
+        b.iter(|| black_box(&set).evaluate(black_box(&request)).is_allowed())
+    });
+}
+
+criterion_group!(benches, matchers);
+criterion_main!(benches);
