@@ -57,6 +57,7 @@ mod policy;
 mod principal;
 mod request;
 mod set;
+pub mod services;
 pub mod simulator;
 pub mod testing;
 mod variable;

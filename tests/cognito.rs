@@ -373,3 +373,58 @@ fn principal_tags_from_claims() {
         Some(&ContextValue::from("alice@example.com"))
     );
 }
+
+/// The builders produce what the session's policies evaluate: S3 with a key
+/// holding `:` and spaces, a DynamoDB query from its request body.
+#[test]
+fn builders_with_a_session() {
+    use iam_eval::services::dynamodb::{DynamoDb, TableSchema};
+    use iam_eval::services::s3::S3Operation;
+    let session = pool().sign_in(&login("login-alice.json")).unwrap();
+    let decide = |auth: &iam_eval::services::Authorization| {
+        session
+            .policies()
+            .evaluate(&auth.to_request(session.principal(), session.context()))
+            .decision()
+    };
+    let key = format!("private/{ALICE}/notes: draft 1.txt");
+    let put = S3Operation::PutObject {
+        bucket: "notes-app-uploads",
+        key: &key,
+    }
+    .authorizations();
+    assert_eq!(decide(&put[0]), Decision::Allow);
+    let copy = S3Operation::CopyObject {
+        source_bucket: "notes-app-uploads",
+        source_key: &format!("private/{OTHER}/x"),
+        source_version_id: None,
+        bucket: "notes-app-uploads",
+        key: &key,
+    }
+    .authorizations();
+    assert_eq!(
+        decide(&copy[0]),
+        Decision::ImplicitDeny,
+        "reading another user's source"
+    );
+    assert_eq!(decide(&copy[1]), Decision::Allow);
+
+    let mut tables = std::collections::BTreeMap::new();
+    tables.insert("notes".to_owned(), TableSchema::new("userId"));
+    let ddb = DynamoDb {
+        region: "us-east-1",
+        account: "123456789012",
+        tables: &tables,
+    };
+    let query = |user: &str| {
+        let body = serde_json::json!({"TableName": "notes", "KeyConditionExpression": "userId = :u",
+            "ExpressionAttributeValues": {":u": {"S": user}}});
+        decide(&ddb.authorizations("Query", &body).unwrap()[0])
+    };
+    assert_eq!(query(ALICE), Decision::Allow);
+    assert_eq!(query(OTHER), Decision::ImplicitDeny);
+    let scan = ddb
+        .authorizations("Scan", &serde_json::json!({"TableName": "notes"}))
+        .unwrap();
+    assert_eq!(decide(&scan[0]), Decision::ImplicitDeny);
+}
