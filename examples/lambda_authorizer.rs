@@ -37,15 +37,18 @@ const API_POLICY: &str = r#"{
 }"#;
 
 fn authorize(set: &PolicySet, event: &Value) -> Result<Value, String> {
-    let method_arn = event["methodArn"]
-        .as_str()
+    let method_arn = event
+        .get("methodArn")
+        .and_then(Value::as_str)
         .ok_or("the event has no methodArn")?;
     let arn = MethodArn::parse(method_arn).map_err(|e| e.to_string())?;
-    let identity = event["headers"]["x-identity-id"]
-        .as_str()
+    let identity = event
+        .pointer("/headers/x-identity-id")
+        .and_then(Value::as_str)
         .ok_or("no identity")?;
-    let groups: Vec<String> = event["headers"]["x-groups"]
-        .as_str()
+    let groups: Vec<String> = event
+        .pointer("/headers/x-groups")
+        .and_then(Value::as_str)
         .unwrap_or_default()
         .split(',')
         .map(str::to_owned)

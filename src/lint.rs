@@ -208,7 +208,8 @@ pub struct Check {
     pub link: &'static str,
 }
 
-const AA: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
+const AA: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
 const GRAMMAR: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
 const VARIABLES: &str =
@@ -304,7 +305,7 @@ pub const CHECKS: &[Check] = &[
     check!("SERVICE_WIDE_ACTION_ON_ALL_RESOURCES", SecurityWarning, "`*` or `service:*` on `\"Resource\": \"*\"`", RESOURCE),
     check!("WRITE_ACTION_ON_ALL_RESOURCES", Warning, "a Put/Delete/Create/Update/Set/Attach action on `\"Resource\": \"*\"`", RESOURCE),
     check!("WILDCARD_PRINCIPAL_WITHOUT_CONDITION", SecurityWarning, "`Principal: *` in an Allow with no condition", PRINCIPAL),
-    check!("REDUNDANT_STATEMENT", Suggestion, "an Allow already granted by an unconditioned `*`/`service:*` on `*`", AA),
+    check!("REDUNDANT_STATEMENT", Suggestion, "an Allow already granted by an unconditioned `*`/`service:*` on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-redundant-statement"),
 ];
 
 /// The check with `code`, if there is one.
@@ -429,6 +430,30 @@ impl<'a> Cx<'a> {
             path: s.path.clone(),
             start: s.span.start,
             end: s.span.end,
+        }
+    }
+
+    /// The value of a statement's `name` member (`"Principal": "*"` has no
+    /// item of its own), or the statement when it cannot be found.
+    fn member(&self, s: &Statement, name: &str) -> At {
+        let quoted = format!("\"{name}\"");
+        let body = self.text.get(s.span.start..s.span.end).unwrap_or_default();
+        let value = body.find(&quoted).and_then(|at| {
+            let after = at + quoted.len();
+            let rest = body.get(after..)?;
+            let colon = rest.find(|c: char| !c.is_whitespace())?;
+            (rest.get(colon..)?.starts_with(':')).then_some(())?;
+            let tail = rest.get(colon + 1..)?;
+            let skip = tail.find(|c: char| !c.is_whitespace())?;
+            Some(s.span.start + after + colon + 1 + skip)
+        });
+        match value {
+            Some(start) => At {
+                path: format!("{}.{name}", s.path),
+                start,
+                end: value_end(self.text, start),
+            },
+            None => self.statement(s),
         }
     }
 
@@ -572,7 +597,9 @@ mod tests {
             .filter(|f| f.issue_code == "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES")
             .collect();
         assert_eq!(wide.len(), 2, "{found:#?}");
-        assert!(wide.iter().any(|f| f.message.contains("cognito-identity:*")));
+        assert!(wide
+            .iter()
+            .any(|f| f.message.contains("cognito-identity:*")));
         assert!(wide.iter().any(|f| f.message.contains("cognito-sync:*")));
     }
 

@@ -44,6 +44,9 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
         PolicyErrorKind::Effect(_) => "INVALID_EFFECT",
         PolicyErrorKind::Sid(_) => "INVALID_SID",
         PolicyErrorKind::Action { .. } => "INVALID_ACTION",
+        PolicyErrorKind::Resource { reason, .. } if reason.starts_with("policy variable") => {
+            variable_code(reason)
+        }
         PolicyErrorKind::Resource { .. } => "INVALID_RESOURCE",
         PolicyErrorKind::Principal { .. } => "INVALID_PRINCIPAL",
         PolicyErrorKind::UnknownOperator(_) => "INVALID_OPERATOR",
@@ -51,13 +54,23 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
             "DUPLICATE_KEYS_WITH_DIFFERENT_CASE"
         }
         PolicyErrorKind::ConditionValue { .. } => "INVALID_CONDITION_VALUE",
-        PolicyErrorKind::Variable(message) if message.contains("not allowed in") => {
-            "VARIABLE_UNSUPPORTED_IN_ELEMENT"
-        }
-        PolicyErrorKind::Variable(_) => "INVALID_VARIABLE",
+        PolicyErrorKind::Variable(message) => variable_code(message),
         PolicyErrorKind::Character(_) => "INVALID_CHARACTER",
         PolicyErrorKind::Limit { .. } => "LIMIT_EXCEEDED",
+        #[allow(
+            unreachable_patterns,
+            reason = "kinds added to PolicyErrorKind later get the generic code"
+        )]
         _ => "POLICY_ERROR",
+    }
+}
+
+/// A misplaced variable (V2) or a malformed one (V1, V3).
+fn variable_code(message: &str) -> &'static str {
+    if message.contains("not allowed") {
+        "VARIABLE_UNSUPPORTED_IN_ELEMENT"
+    } else {
+        "INVALID_VARIABLE"
     }
 }
 
@@ -66,7 +79,10 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
 fn warning_code(message: &str) -> Option<&'static str> {
     const PREFIXES: &[(&str, Option<&str>)] = &[
         ("no `Version`", Some("MISSING_VERSION")),
-        ("IAM rejects managed policies with Version 2008-10-17", Some("LEGACY_VERSION")),
+        (
+            "IAM rejects managed policies with Version 2008-10-17",
+            Some("LEGACY_VERSION"),
+        ),
         ("`Id` is not used", Some("UNUSED_ID")),
         ("empty `Sid`", Some("EMPTY_SID")),
         ("`null` entry", Some("NULL_ENTRY")),
@@ -154,7 +170,8 @@ mod tests {
     #[test]
     fn malformed_variables_are_invalid() {
         let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username/*"}]}"#;
-        assert!(codes(bad, PolicyType::Identity).contains(&"INVALID_VARIABLE"));
+        let found = codes(bad, PolicyType::Identity);
+        assert!(found.contains(&"INVALID_VARIABLE"), "{found:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod batch;
 mod check;
 mod cognito;
+mod lint;
 mod simulate;
 mod validate;
 
@@ -37,6 +38,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Check policies against the grammar of their type and list every finding.
     Validate(validate::Args),
+    /// Find the mistakes people make in identity-pool policies (Access Analyzer-style findings).
+    Lint(lint::Args),
 }
 
 /// The three answers a command can give.
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(*args),
         Command::Batch(args) => batch::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Lint(args) => lint::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Cognito(args) => cognito::run(args),
     };

@@ -1,0 +1,316 @@
+//! `iam_eval::lint` and `iam-eval lint` on the fixtures in `fixtures/lint/`:
+//! every bad policy produces its findings, every good one lints clean.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
+)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use iam_eval::lint::{lint, FindingType, LintConfig, CHECKS};
+use iam_eval::PolicyType;
+
+const SEVERAL: &str = "fixtures/lint/several-mistakes.json";
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// `name.trust.json` is a trust policy, `name.resource.json` a resource
+/// policy, anything else an identity policy.
+fn type_of(path: &str) -> PolicyType {
+    if path.ends_with(".trust.json") {
+        PolicyType::Trust
+    } else if path.ends_with(".resource.json") {
+        PolicyType::Resource
+    } else {
+        PolicyType::Identity
+    }
+}
+
+fn codes_of(path: &str) -> Vec<&'static str> {
+    lint(&read(path), type_of(path), &LintConfig::default())
+        .into_iter()
+        .map(|f| f.issue_code)
+        .collect()
+}
+
+#[test]
+fn bad_fixtures_produce_their_findings() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            SEVERAL,
+            &[
+                "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES",
+                "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES",
+                "IDENTITY_VARIABLE_WITHOUT_DELIMITER",
+                "S3_BUCKET_ACTION_ON_OBJECT_ARN",
+                "DYNAMODB_QUERY_WITHOUT_INDEX",
+                "ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD",
+                "USERNAME_VARIABLE_IN_ROLE_POLICY",
+            ],
+        ),
+        (
+            "fixtures/lint/bad/cognito-trust.trust.json",
+            &[
+                "COGNITO_TRUST_MISSING_AUD",
+                "COGNITO_TRUST_WRONG_ACTION",
+                "COGNITO_AMR_WITHOUT_FORANYVALUE",
+            ],
+        ),
+        (
+            "fixtures/lint/bad/cognito-trust-guests.trust.json",
+            &["COGNITO_TRUST_ADMITS_UNAUTHENTICATED"],
+        ),
+        (
+            "fixtures/lint/bad/conditions.json",
+            &[
+                "REDUNDANT_STATEMENT",
+                "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+                "MISSING_QUALIFIER",
+                "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
+                "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES",
+                "REDUNDANT_STATEMENT",
+            ],
+        ),
+        (
+            "fixtures/lint/bad/old-version-variables.json",
+            &["LEGACY_VERSION", "VARIABLE_UNSUPPORTED_IN_VERSION"],
+        ),
+        (
+            "fixtures/lint/bad/public-bucket.resource.json",
+            &[
+                "WILDCARD_PRINCIPAL_WITHOUT_CONDITION",
+                "S3_OBJECT_ACTION_ON_BUCKET_ARN",
+                "ALLOW_WITH_NOT_ACTION",
+                "ALLOW_WITH_NOT_RESOURCE",
+            ],
+        ),
+    ];
+    for (path, expected) in cases {
+        assert_eq!(codes_of(path), *expected, "{path}");
+    }
+}
+
+#[test]
+fn every_bad_fixture_is_covered_and_every_good_fixture_lints_clean() {
+    let dir = |sub: &str| {
+        let mut paths: Vec<String> = std::fs::read_dir(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/lint")
+                .join(sub),
+        )
+        .unwrap()
+        .map(|e| {
+            format!(
+                "fixtures/lint/{sub}/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+        paths.sort();
+        paths
+    };
+    let good = dir("good");
+    assert!(good.len() >= 5);
+    for path in good {
+        let findings = lint(&read(&path), type_of(&path), &LintConfig::default());
+        assert!(findings.is_empty(), "{path}: {findings:#?}");
+    }
+    for path in dir("bad") {
+        assert!(!codes_of(&path).is_empty(), "{path} lints clean");
+    }
+}
+
+#[test]
+fn the_story_policies_are_flagged_for_cognito_wildcards_on_star() {
+    let auth = codes_of("fixtures/policies/notes-app-auth-role.json");
+    assert_eq!(
+        auth,
+        [
+            "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES",
+            "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES"
+        ]
+    );
+    let guest = codes_of("fixtures/policies/notes-app-unauth-role.json");
+    assert_eq!(guest, ["SERVICE_WIDE_ACTION_ON_ALL_RESOURCES"]);
+    for trust in [
+        "fixtures/policies/cognito-trust-authenticated.json",
+        "fixtures/policies/cognito-trust-unauthenticated.json",
+    ] {
+        assert!(lint(&read(trust), PolicyType::Trust, &LintConfig::default()).is_empty());
+    }
+}
+
+#[test]
+fn findings_point_at_the_offending_text() {
+    let text = read(SEVERAL);
+    let findings = lint(&text, PolicyType::Identity, &LintConfig::default());
+    let delimiter = findings
+        .iter()
+        .find(|f| f.issue_code == "IDENTITY_VARIABLE_WITHOUT_DELIMITER")
+        .unwrap();
+    let location = &delimiter.locations[0];
+    assert_eq!(location.path, "Statement[1].Resource");
+    assert_eq!(
+        (location.span.start.line, location.span.start.column),
+        (14, 19)
+    );
+    let quoted = text
+        .get(location.span.start.offset..location.span.end.offset)
+        .unwrap();
+    assert_eq!(
+        quoted,
+        r#""arn:aws:s3:::notes-app-uploads/private/${cognito-identity.amazonaws.com:sub}*""#
+    );
+    assert_eq!(delimiter.finding_type, FindingType::SecurityWarning);
+    assert!(delimiter
+        .learn_more_link
+        .starts_with("https://docs.aws.amazon.com/"));
+    // Findings come in text order.
+    let offsets: Vec<usize> = findings
+        .iter()
+        .map(|f| f.locations[0].span.start.offset)
+        .collect();
+    assert!(offsets.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn every_check_can_be_switched_off() {
+    let mut config = LintConfig::default();
+    for check in CHECKS {
+        config.disable(check.code);
+    }
+    for path in [
+        SEVERAL,
+        "fixtures/lint/bad/cognito-trust.trust.json",
+        "fixtures/lint/bad/conditions.json",
+        "fixtures/lint/bad/public-bucket.resource.json",
+    ] {
+        assert!(
+            lint(&read(path), type_of(path), &config).is_empty(),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn invalid_json_is_one_error() {
+    let findings = lint(
+        r#"{"Version": "2012-10-17", "Statement": ["#,
+        PolicyType::Identity,
+        &LintConfig::default(),
+    );
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].issue_code, "JSON_SYNTAX_ERROR");
+    assert_eq!(findings[0].finding_type, FindingType::Error);
+}
+
+fn iam_eval(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iam-eval"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run iam-eval")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn cli_prints_one_line_per_finding_and_exits_2() {
+    let out = iam_eval(&["lint", SEVERAL]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 7, "{text}");
+    assert!(lines[0].starts_with(
+        "fixtures/lint/several-mistakes.json:7:47: SECURITY_WARNING SERVICE_WIDE_ACTION_ON_ALL_RESOURCES: `cognito-sync:*`"
+    ));
+    assert!(lines[0].ends_with(
+        "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)"
+    ));
+    assert!(text.contains(
+        "fixtures/lint/several-mistakes.json:19:17: ERROR S3_BUCKET_ACTION_ON_OBJECT_ARN: "
+    ));
+}
+
+#[test]
+fn cli_json_lines_use_access_analyzer_field_names() {
+    let out = iam_eval(&["lint", "--json", SEVERAL]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    let values: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(values.len(), 7);
+    let first = &values[0];
+    assert_eq!(first["file"], SEVERAL);
+    assert_eq!(first["findingType"], "SECURITY_WARNING");
+    assert_eq!(first["issueCode"], "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES");
+    assert!(first["findingDetails"]
+        .as_str()
+        .unwrap()
+        .contains("cognito-sync:*"));
+    assert!(first["learnMoreLink"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    assert_eq!(first["locations"][0]["path"], "Statement[0].Action[1]");
+    assert_eq!(first["locations"][0]["span"]["start"]["line"], 7);
+    assert_eq!(first["locations"][0]["span"]["start"]["column"], 47);
+}
+
+#[test]
+fn cli_exits_0_without_errors_or_security_warnings() {
+    let out = iam_eval(&["lint", "fixtures/lint/good/notes-app-auth-role.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out).trim(),
+        "fixtures/lint/good/notes-app-auth-role.json: no findings (identity policy)"
+    );
+    // Only warnings and suggestions left: still 0.
+    let out = iam_eval(&[
+        "lint",
+        "--disable",
+        "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES,IDENTITY_VARIABLE_WITHOUT_DELIMITER",
+        "--disable",
+        "S3_BUCKET_ACTION_ON_OBJECT_ARN",
+        "--disable",
+        "ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD",
+        SEVERAL,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out).lines().count(), 2);
+}
+
+#[test]
+fn cli_type_selects_the_grammar_and_checks() {
+    let out = iam_eval(&[
+        "lint",
+        "--type",
+        "trust",
+        "fixtures/lint/bad/cognito-trust.trust.json",
+        "fixtures/lint/good/cognito-trust-authenticated.trust.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(text.contains("COGNITO_TRUST_MISSING_AUD"));
+    assert!(text.contains("cognito-trust-authenticated.trust.json: no findings (trust policy)"));
+}
+
+#[test]
+fn cli_errors_exit_1() {
+    let missing = iam_eval(&["lint", "fixtures/lint/no-such-file.json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let unknown = iam_eval(&["lint", "--disable", "NO_SUCH_CODE", SEVERAL]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("NO_SUCH_CODE"));
+}
