@@ -60,6 +60,7 @@ mod request;
 pub mod services;
 mod set;
 pub mod simulator;
+pub mod template;
 pub mod testing;
 mod variable;
 

@@ -2,6 +2,7 @@
 //! check, and the decision for each request made with its credentials.
 
 use iam_eval::cognito::{IdentityPoolSetup, Login, Session};
+use iam_eval::template::{Stack, TemplateOptions};
 use iam_eval::{ContextValue, Explanation};
 use serde::Deserialize;
 use serde_json::json;
@@ -11,8 +12,14 @@ use crate::{read_input, Exit};
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// The pool file: describe-identity-pool, get-identity-pool-roles and the roles' policies.
-    #[arg(long)]
-    pool: String,
+    #[arg(
+        long,
+        required_unless_present = "template",
+        conflicts_with = "template"
+    )]
+    pool: Option<String>,
+    #[command(flatten)]
+    template: TemplateArgs,
     /// A login file (repeatable: each login is signed in and checked in turn).
     #[arg(long = "login", required = true)]
     logins: Vec<String>,
@@ -97,9 +104,121 @@ fn requests(args: &Args) -> Result<Vec<Spec>, String> {
     Ok(vec![(action.clone(), resource.clone(), context)])
 }
 
+/// `--template FILE` and the values a template cannot know before deploy
+/// (shared with `iam-eval lint`).
+#[derive(clap::Args)]
+pub(crate) struct TemplateArgs {
+    /// A CloudFormation, SAM or Serverless Framework template (JSON or YAML) instead of a pool file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) template: Option<String>,
+    /// A template parameter (repeatable; over its Default). For Serverless files, also a variable such as `sls:stage=dev`.
+    #[arg(long = "param", value_name = "KEY=VALUE", requires = "template")]
+    params: Vec<String>,
+    /// AWS::AccountId (default 123456789012, reported as defaulted).
+    #[arg(long, value_name = "ID", requires = "template")]
+    account: Option<String>,
+    /// AWS::Region (default us-east-1, reported as defaulted).
+    #[arg(long, value_name = "REGION", requires = "template")]
+    region: Option<String>,
+    /// AWS::Partition (default: from the region).
+    #[arg(long, value_name = "PARTITION", requires = "template")]
+    partition: Option<String>,
+    /// AWS::StackName (default iam-eval-stack, reported as defaulted).
+    #[arg(long, value_name = "NAME", requires = "template")]
+    stack_name: Option<String>,
+    /// What `Ref` returns for a resource, e.g. the deployed user pool's id: `LOGICAL_ID=ID` (repeatable).
+    #[arg(
+        long = "physical-id",
+        value_name = "LOGICAL_ID=ID",
+        requires = "template"
+    )]
+    physical_ids: Vec<String>,
+    /// The document of a managed policy the template attaches by ARN: `ARN=FILE` (repeatable).
+    #[arg(
+        long = "managed-policy",
+        value_name = "ARN=FILE",
+        requires = "template"
+    )]
+    managed_policies: Vec<String>,
+    /// The identity pool to simulate (its logical id) when the template has several.
+    #[arg(long, value_name = "LOGICAL_ID", requires = "template")]
+    identity_pool: Option<String>,
+}
+
+fn pairs(entries: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
+    entries
+        .iter()
+        .map(|entry| match entry.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+            _ => Err(format!("{flag} `{entry}` is not KEY=VALUE")),
+        })
+        .collect()
+}
+
+impl TemplateArgs {
+    /// Reads and resolves the template; `None` without `--template`.
+    pub(crate) fn load(&self) -> Result<Option<(String, Stack)>, String> {
+        let Some(file) = &self.template else {
+            return Ok(None);
+        };
+        let mut options = TemplateOptions::default();
+        options.parameters = pairs(&self.params, "--param")?.into_iter().collect();
+        options.physical_ids = pairs(&self.physical_ids, "--physical-id")?
+            .into_iter()
+            .collect();
+        for (arn, path) in pairs(&self.managed_policies, "--managed-policy")? {
+            let document = read_input(&path)?;
+            options.managed_policies.insert(arn, document);
+        }
+        options.account_id.clone_from(&self.account);
+        options.region.clone_from(&self.region);
+        options.partition.clone_from(&self.partition);
+        options.stack_name.clone_from(&self.stack_name);
+        options.identity_pool.clone_from(&self.identity_pool);
+        let stack = iam_eval::template::load(&read_input(file)?, &options)
+            .map_err(|e| format!("{file}: {e}"))?;
+        Ok(Some((file.clone(), stack)))
+    }
+}
+
+fn template_json(file: &str, stack: &Stack) -> serde_json::Value {
+    json!({
+        "file": file,
+        "notes": stack.notes(),
+        "unresolved": stack.unresolved(),
+        "refusedRoles": stack.refused_roles(),
+    })
+}
+
+fn print_template(file: &str, stack: &Stack) {
+    println!("== template {file}");
+    for note in stack.notes() {
+        println!("  note: {note}");
+    }
+    for unresolved in stack.unresolved() {
+        println!("  unresolved: {unresolved}");
+    }
+    for (role, why) in stack.refused_roles() {
+        println!("  role left out (no credentials for it): {role}: {why}");
+    }
+    if stack.notes().is_empty() && stack.unresolved().is_empty() {
+        println!("  everything resolved");
+    }
+    println!();
+}
+
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
-    let pool = IdentityPoolSetup::from_json(&read_input(&args.pool)?)
-        .map_err(|e| format!("{}: {e}", args.pool))?;
+    let template = args.template.load()?;
+    let pool = match (&template, &args.pool) {
+        (Some((file, stack)), _) => stack.identity_pool().map_err(|e| format!("{file}: {e}"))?,
+        (None, Some(file)) => {
+            IdentityPoolSetup::from_json(&read_input(file)?).map_err(|e| format!("{file}: {e}"))?
+        }
+        (None, None) => return Err("give --pool FILE or --template FILE".into()),
+    };
+    if let (Some((file, stack)), false) = (&template, args.json) {
+        print_template(file, stack);
+    }
     let requests = requests(&args)?;
     let single = args.requests.is_none();
     let mut all_allowed = true;
@@ -117,7 +236,13 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
             .collect();
         all_allowed &= decisions.iter().all(|d| d.decision.is_allowed());
         if args.json {
-            outputs.push(json_output(file, &session, &decisions, single)?);
+            let mut output = json_output(file, &session, &decisions, single)?;
+            if let (Some((template_file, stack)), Some(object)) =
+                (&template, output.as_object_mut())
+            {
+                object.insert("template".into(), template_json(template_file, stack));
+            }
+            outputs.push(output);
         } else {
             print_session(file, &session, &decisions);
         }

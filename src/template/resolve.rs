@@ -1,0 +1,1111 @@
+//! Intrinsic functions, parameters, pseudo parameters, conditions and the
+//! physical ids of the resources a template creates.
+//!
+//! Source: <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html>,
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html>.
+//!
+//! Every function returns `Err(())` after recording an [`Unresolved`] with
+//! the template path of the piece that could not be resolved; nothing is
+//! guessed. `Ok(None)` is `AWS::NoValue`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::{Note, TemplateOptions, Unresolved};
+
+/// How deep intrinsic functions may nest, counting Refs that go through a
+/// resource's name property.
+pub const MAX_INTRINSIC_DEPTH: usize = 32;
+
+/// How deep Serverless Framework variables may refer to each other.
+const MAX_SERVERLESS_DEPTH: usize = 8;
+
+/// A value replaced while loading (a Serverless variable that has no value):
+/// `{MARKER: reason}` is reported wherever it is used.
+pub(super) const MARKER: &str = "iam-eval::Unresolved";
+
+/// The account CloudFormation's documentation uses in its examples.
+pub(super) const DEFAULT_ACCOUNT: &str = "123456789012";
+pub(super) const DEFAULT_REGION: &str = "us-east-1";
+pub(super) const DEFAULT_STACK: &str = "iam-eval-stack";
+
+/// `Ok(Some(value))`, `Ok(None)` for `AWS::NoValue`, `Err(())` once reported.
+pub(super) type Resolved = Result<Option<Value>, ()>;
+
+pub(super) struct Resolver<'t> {
+    section: &'t Map<String, Value>,
+    prefix: &'t str,
+    options: &'t TemplateOptions,
+    conditions: BTreeMap<String, Result<bool, ()>>,
+    busy: BTreeSet<String>,
+    pub(super) notes: Vec<Note>,
+    pub(super) unresolved: Vec<Unresolved>,
+}
+
+fn is_intrinsic(key: &str) -> bool {
+    key == "Ref" || key.starts_with("Fn::") || key == MARKER
+}
+
+/// A scalar as CloudFormation turns it into text.
+pub(super) fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// FNV-1a, for deterministic placeholder ids.
+fn hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// `len` characters from `alphabet`, derived from `seed`.
+fn placeholder(seed: u64, len: usize, alphabet: &[u8]) -> String {
+    let mut state = seed;
+    let mut out = String::with_capacity(len);
+    let n = alphabet.len().max(1) as u64;
+    for _ in 0..len {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let index = usize::try_from((state >> 33) % n).unwrap_or(0);
+        if let Some(&c) = alphabet.get(index) {
+            out.push(char::from(c));
+        }
+    }
+    out
+}
+
+const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const HEX: &[u8] = b"0123456789abcdef";
+
+impl<'t> Resolver<'t> {
+    pub(super) fn new(
+        section: &'t Map<String, Value>,
+        prefix: &'t str,
+        options: &'t TemplateOptions,
+    ) -> Self {
+        Resolver {
+            section,
+            prefix,
+            options,
+            conditions: BTreeMap::new(),
+            busy: BTreeSet::new(),
+            notes: Vec::new(),
+            unresolved: Vec::new(),
+        }
+    }
+
+    fn part(&self, name: &str) -> Option<&'t Map<String, Value>> {
+        self.section.get(name).and_then(Value::as_object)
+    }
+
+    pub(super) fn resources(&self) -> Option<&'t Map<String, Value>> {
+        self.part("Resources")
+    }
+
+    pub(super) fn resource_path(&self, logical: &str) -> String {
+        format!("{}Resources.{logical}", self.prefix)
+    }
+
+    pub(super) fn note(&mut self, subject: &str, message: String) {
+        if !self
+            .notes
+            .iter()
+            .any(|n| n.subject == subject && n.message == message)
+        {
+            self.notes.push(Note {
+                subject: subject.to_owned(),
+                message,
+            });
+        }
+    }
+
+    pub(super) fn fail<T>(&mut self, path: &str, reason: String) -> Result<T, ()> {
+        if !self
+            .unresolved
+            .iter()
+            .any(|u| u.path == path && u.reason == reason)
+        {
+            self.unresolved.push(Unresolved {
+                path: path.to_owned(),
+                reason,
+            });
+        }
+        Err(())
+    }
+
+    /// Resolves every intrinsic function in `value`.
+    pub(super) fn resolve(&mut self, value: &Value, path: &str) -> Resolved {
+        self.resolve_at(value, path, 0)
+    }
+
+    /// Resolves `value` to one string.
+    pub(super) fn resolve_text(&mut self, value: &Value, path: &str) -> Result<String, ()> {
+        self.text_at(value, path, 0)
+    }
+
+    fn text_at(&mut self, value: &Value, path: &str, depth: usize) -> Result<String, ()> {
+        match self.resolve_at(value, path, depth)? {
+            Some(v) => match text(&v) {
+                Some(t) => Ok(t),
+                None => self.fail(path, format!("expected a string, found `{v}`")),
+            },
+            None => self.fail(path, "expected a string, found `AWS::NoValue`".into()),
+        }
+    }
+
+    fn resolve_at(&mut self, value: &Value, path: &str, depth: usize) -> Resolved {
+        match value {
+            Value::Object(map) => {
+                if let (1, Some((key, arg))) = (map.len(), map.iter().next()) {
+                    if is_intrinsic(key) {
+                        let here = format!("{path}.{key}");
+                        if depth >= MAX_INTRINSIC_DEPTH {
+                            return self.fail(
+                                &here,
+                                format!(
+                                    "intrinsic functions nest more than {MAX_INTRINSIC_DEPTH} deep"
+                                ),
+                            );
+                        }
+                        return self.intrinsic(key, arg, &here, depth + 1);
+                    }
+                }
+                let mut out = Map::new();
+                let mut ok = true;
+                for (key, item) in map {
+                    match self.resolve_at(item, &format!("{path}.{key}"), depth) {
+                        Ok(Some(v)) => {
+                            out.insert(key.clone(), v);
+                        }
+                        Ok(None) => {}
+                        Err(()) => ok = false,
+                    }
+                }
+                if ok {
+                    Ok(Some(Value::Object(out)))
+                } else {
+                    Err(())
+                }
+            }
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    match self.resolve_at(item, &format!("{path}[{i}]"), depth) {
+                        Ok(Some(v)) => out.push(v),
+                        Ok(None) => {}
+                        Err(()) => ok = false,
+                    }
+                }
+                if ok {
+                    Ok(Some(Value::Array(out)))
+                } else {
+                    Err(())
+                }
+            }
+            other => Ok(Some(other.clone())),
+        }
+    }
+
+    fn args<'a>(
+        &mut self,
+        name: &str,
+        arg: &'a Value,
+        path: &str,
+        count: usize,
+    ) -> Result<&'a [Value], ()> {
+        match arg.as_array() {
+            Some(items) if items.len() == count => Ok(items.as_slice()),
+            _ => self.fail(path, format!("`{name}` takes a list of {count} arguments")),
+        }
+    }
+
+    fn intrinsic(&mut self, name: &str, arg: &Value, path: &str, depth: usize) -> Resolved {
+        match name {
+            MARKER => {
+                let reason = text(arg).unwrap_or_default();
+                self.fail(path, reason)
+            }
+            "Ref" => match arg.as_str() {
+                Some(target) => self.reference(target, path, depth),
+                None => self.fail(
+                    path,
+                    "`Ref` takes the name of a parameter or resource".into(),
+                ),
+            },
+            "Fn::GetAtt" => {
+                let (logical, attribute) = match arg {
+                    Value::String(s) => match s.split_once('.') {
+                        Some((l, a)) => (l.to_owned(), a.to_owned()),
+                        None => {
+                            return self.fail(
+                                path,
+                                format!("`Fn::GetAtt` `{s}` is not `Resource.Attribute`"),
+                            )
+                        }
+                    },
+                    Value::Array(items) => match items.as_slice() {
+                        [Value::String(l), attribute] => {
+                            let a = self.text_at(attribute, &format!("{path}[1]"), depth)?;
+                            (l.clone(), a)
+                        }
+                        _ => {
+                            return self
+                                .fail(path, "`Fn::GetAtt` takes [Resource, Attribute]".into())
+                        }
+                    },
+                    _ => return self.fail(path, "`Fn::GetAtt` takes [Resource, Attribute]".into()),
+                };
+                self.get_att(&logical, &attribute, path, depth)
+                    .map(|s| Some(Value::String(s)))
+            }
+            "Fn::Sub" => self.sub(arg, path, depth).map(|s| Some(Value::String(s))),
+            "Fn::Join" => {
+                let [delimiter, list] = self.args(name, arg, path, 2)? else {
+                    return Err(());
+                };
+                let delimiter = self.text_at(delimiter, &format!("{path}[0]"), depth)?;
+                let items = self.list_at(list, &format!("{path}[1]"), depth)?;
+                Ok(Some(Value::String(items.join(&delimiter))))
+            }
+            "Fn::Select" => {
+                let [index, list] = self.args(name, arg, path, 2)? else {
+                    return Err(());
+                };
+                let index_text = self.text_at(index, &format!("{path}[0]"), depth)?;
+                let Ok(index) = index_text.trim().parse::<usize>() else {
+                    return self.fail(
+                        path,
+                        format!("`Fn::Select` index `{index_text}` is not a number"),
+                    );
+                };
+                let list_path = format!("{path}[1]");
+                let items = match self.resolve_at(list, &list_path, depth)? {
+                    Some(Value::Array(items)) => items,
+                    _ => return self.fail(&list_path, "`Fn::Select` needs a list".into()),
+                };
+                match items.into_iter().nth(index) {
+                    Some(item) => Ok(Some(item)),
+                    None => self.fail(path, format!("`Fn::Select` index {index} is out of range")),
+                }
+            }
+            "Fn::Split" => {
+                let [delimiter, source] = self.args(name, arg, path, 2)? else {
+                    return Err(());
+                };
+                let delimiter = self.text_at(delimiter, &format!("{path}[0]"), depth)?;
+                let source = self.text_at(source, &format!("{path}[1]"), depth)?;
+                if delimiter.is_empty() {
+                    return self.fail(path, "`Fn::Split` needs a delimiter".into());
+                }
+                Ok(Some(Value::Array(
+                    source
+                        .split(delimiter.as_str())
+                        .map(|s| Value::String(s.to_owned()))
+                        .collect(),
+                )))
+            }
+            "Fn::If" => {
+                let [condition, yes, no] = self.args(name, arg, path, 3)? else {
+                    return Err(());
+                };
+                let Some(condition) = condition.as_str() else {
+                    return self.fail(path, "`Fn::If` takes a condition name first".into());
+                };
+                if self.condition(condition, path, depth)? {
+                    self.resolve_at(yes, &format!("{path}[1]"), depth)
+                } else {
+                    self.resolve_at(no, &format!("{path}[2]"), depth)
+                }
+            }
+            "Fn::FindInMap" => {
+                let [map, top, second] = self.args(name, arg, path, 3)? else {
+                    return Err(());
+                };
+                let map = self.text_at(map, &format!("{path}[0]"), depth)?;
+                let top = self.text_at(top, &format!("{path}[1]"), depth)?;
+                let second = self.text_at(second, &format!("{path}[2]"), depth)?;
+                let found = self
+                    .part("Mappings")
+                    .and_then(|m| m.get(&map))
+                    .and_then(|m| m.get(&top))
+                    .and_then(|m| m.get(&second))
+                    .cloned();
+                match found {
+                    Some(v) => Ok(Some(v)),
+                    None => self.fail(
+                        path,
+                        format!("`Mappings.{map}.{top}.{second}` does not exist"),
+                    ),
+                }
+            }
+            "Fn::ImportValue" => self.fail(
+                path,
+                "`Fn::ImportValue` reads another stack's export, which is not known offline".into(),
+            ),
+            other => self.fail(path, format!("unsupported intrinsic function `{other}`")),
+        }
+    }
+
+    fn list_at(&mut self, value: &Value, path: &str, depth: usize) -> Result<Vec<String>, ()> {
+        match self.resolve_at(value, path, depth)? {
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in &items {
+                    match text(item) {
+                        Some(t) => out.push(t),
+                        None => {
+                            return self
+                                .fail(path, format!("expected a list of strings, found `{item}`"))
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            _ => self.fail(path, "expected a list of strings".into()),
+        }
+    }
+
+    /// `Ref`: `AWS::NoValue`, a pseudo parameter, a parameter or a resource.
+    fn reference(&mut self, target: &str, path: &str, depth: usize) -> Resolved {
+        if target == "AWS::NoValue" {
+            return Ok(None);
+        }
+        if target.starts_with("AWS::") {
+            return self.pseudo(target, path).map(|s| Some(Value::String(s)));
+        }
+        if let Some(definition) = self.part("Parameters").and_then(|p| p.get(target)) {
+            return self.parameter(target, definition, path).map(Some);
+        }
+        if self.resources().is_some_and(|r| r.contains_key(target)) {
+            return self
+                .physical_id(target, path, depth)
+                .map(|s| Some(Value::String(s)));
+        }
+        self.fail(
+            path,
+            format!("unknown `Ref` to `{target}`: not a parameter, pseudo parameter or resource of the template"),
+        )
+    }
+
+    pub(super) fn pseudo(&mut self, name: &str, path: &str) -> Result<String, ()> {
+        let options = self.options;
+        let given_or_default = |given: &Option<String>, default: &str| {
+            (
+                given.clone().unwrap_or_else(|| default.to_owned()),
+                given.is_none(),
+            )
+        };
+        match name {
+            "AWS::AccountId" => {
+                let (v, defaulted) = given_or_default(&options.account_id, DEFAULT_ACCOUNT);
+                if defaulted {
+                    self.note(name, format!("defaulted to `{v}` (give --account)"));
+                }
+                Ok(v)
+            }
+            "AWS::Region" => Ok(self.region()),
+            "AWS::Partition" => Ok(self.partition()),
+            "AWS::URLSuffix" => Ok(self.url_suffix()),
+            "AWS::StackName" => Ok(self.stack_name()),
+            "AWS::StackId" => {
+                let partition = self.partition();
+                let region = self.region();
+                let account = self.pseudo("AWS::AccountId", path)?;
+                let stack = self.stack_name();
+                let seed = hash(&[&stack, "StackId"]);
+                let id = format!(
+                    "arn:{partition}:cloudformation:{region}:{account}:stack/{stack}/{}-{}-{}-{}-{}",
+                    placeholder(seed, 8, HEX),
+                    placeholder(seed ^ 1, 4, HEX),
+                    placeholder(seed ^ 2, 4, HEX),
+                    placeholder(seed ^ 3, 4, HEX),
+                    placeholder(seed ^ 4, 12, HEX)
+                );
+                self.note(name, format!("generated placeholder `{id}`"));
+                Ok(id)
+            }
+            "AWS::NotificationARNs" => self.fail(
+                path,
+                "`AWS::NotificationARNs` is only known when the stack is deployed".into(),
+            ),
+            other => self.fail(path, format!("unknown pseudo parameter `{other}`")),
+        }
+    }
+
+    pub(super) fn region(&mut self) -> String {
+        match &self.options.region {
+            Some(r) => r.clone(),
+            None => {
+                self.note(
+                    "AWS::Region",
+                    format!("defaulted to `{DEFAULT_REGION}` (give --region)"),
+                );
+                DEFAULT_REGION.to_owned()
+            }
+        }
+    }
+
+    fn partition(&mut self) -> String {
+        if let Some(p) = &self.options.partition {
+            return p.clone();
+        }
+        let region = self.region();
+        if region.starts_with("cn-") {
+            "aws-cn".into()
+        } else if region.starts_with("us-gov-") {
+            "aws-us-gov".into()
+        } else {
+            "aws".into()
+        }
+    }
+
+    fn url_suffix(&mut self) -> String {
+        if self.partition() == "aws-cn" {
+            "amazonaws.com.cn".into()
+        } else {
+            "amazonaws.com".into()
+        }
+    }
+
+    fn stack_name(&mut self) -> String {
+        match &self.options.stack_name {
+            Some(s) => s.clone(),
+            None => {
+                self.note(
+                    "AWS::StackName",
+                    format!("defaulted to `{DEFAULT_STACK}` (give --stack-name)"),
+                );
+                DEFAULT_STACK.to_owned()
+            }
+        }
+    }
+
+    fn account(&mut self, path: &str) -> Result<String, ()> {
+        self.pseudo("AWS::AccountId", path)
+    }
+
+    fn parameter(&mut self, name: &str, definition: &Value, path: &str) -> Result<Value, ()> {
+        let kind = definition
+            .get("Type")
+            .and_then(Value::as_str)
+            .unwrap_or("String");
+        let value = match self.options.parameters.get(name) {
+            Some(v) => v.clone(),
+            None if kind.starts_with("AWS::SSM::Parameter::Value") => {
+                return self.fail(
+                    path,
+                    format!("parameter `{name}` is read from SSM Parameter Store when deployed: give --param {name}=VALUE"),
+                )
+            }
+            None => match definition.get("Default") {
+                Some(marker @ Value::Object(_)) => {
+                    // A Serverless variable without a value.
+                    let here = format!("{}Parameters.{name}.Default", self.prefix);
+                    let _ = self.resolve_at(marker, &here, 0)?;
+                    return self.fail(&here, format!("parameter `{name}` has an invalid Default"));
+                }
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(text)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Some(v) => match text(v) {
+                    Some(t) => t,
+                    None => return self.fail(path, format!("parameter `{name}` has an invalid Default")),
+                },
+                None => {
+                    return self.fail(
+                        path,
+                        format!("parameter `{name}` has no value and no Default: give --param {name}=VALUE"),
+                    )
+                }
+            },
+        };
+        if let Some(Value::Array(allowed)) = definition.get("AllowedValues") {
+            if !allowed
+                .iter()
+                .any(|a| text(a).as_deref() == Some(value.as_str()))
+            {
+                return self.fail(
+                    path,
+                    format!(
+                        "value `{value}` of parameter `{name}` is not one of its AllowedValues"
+                    ),
+                );
+            }
+        }
+        if kind == "CommaDelimitedList" || kind.starts_with("List<") {
+            Ok(Value::Array(
+                value
+                    .split(',')
+                    .map(|s| Value::String(s.to_owned()))
+                    .collect(),
+            ))
+        } else {
+            Ok(Value::String(value))
+        }
+    }
+
+    /// Whether a resource exists: it has no `Condition`, or its condition is true.
+    pub(super) fn created(&mut self, logical: &str) -> Result<bool, ()> {
+        let resource = self.resources().and_then(|r| r.get(logical));
+        match resource.and_then(|r| r.get("Condition")) {
+            None => Ok(resource.is_some()),
+            Some(Value::String(name)) => {
+                let path = format!("{}.Condition", self.resource_path(logical));
+                self.condition(&name.clone(), &path, 0)
+            }
+            Some(_) => {
+                let path = format!("{}.Condition", self.resource_path(logical));
+                self.fail(&path, "a resource's `Condition` is a condition name".into())
+            }
+        }
+    }
+
+    pub(super) fn resource_type(&self, logical: &str) -> &'t str {
+        self.resources()
+            .and_then(|r| r.get(logical))
+            .and_then(|r| r.get("Type"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// A property of a resource, resolved (`None` when absent).
+    pub(super) fn property(&mut self, logical: &str, name: &str) -> Resolved {
+        let Some(value) = self
+            .resources()
+            .and_then(|r| r.get(logical))
+            .and_then(|r| r.get("Properties"))
+            .and_then(|p| p.get(name))
+        else {
+            return Ok(None);
+        };
+        let path = format!("{}.Properties.{name}", self.resource_path(logical));
+        self.resolve_at(value, &path, 0)
+    }
+
+    fn name_property(
+        &mut self,
+        logical: &str,
+        name: &str,
+        depth: usize,
+    ) -> Result<Option<String>, ()> {
+        let Some(value) = self
+            .resources()
+            .and_then(|r| r.get(logical))
+            .and_then(|r| r.get("Properties"))
+            .and_then(|p| p.get(name))
+        else {
+            return Ok(None);
+        };
+        let path = format!("{}.Properties.{name}", self.resource_path(logical));
+        self.text_at(value, &path, depth).map(Some)
+    }
+
+    /// What `Ref` returns for a resource the template creates.
+    pub(super) fn physical_id(
+        &mut self,
+        logical: &str,
+        path: &str,
+        depth: usize,
+    ) -> Result<String, ()> {
+        if let Some(id) = self.options.physical_ids.get(logical) {
+            return Ok(id.clone());
+        }
+        if !self.created(logical)? {
+            return self.fail(
+                path,
+                format!("resource `{logical}` is not created: its Condition is false"),
+            );
+        }
+        let pinned = self
+            .resources()
+            .and_then(|r| r.get(logical))
+            .and_then(|r| r.get("Metadata"))
+            .and_then(|m| m.get("iam-eval"))
+            .and_then(|m| m.get("PhysicalId"))
+            .and_then(Value::as_str);
+        if let Some(id) = pinned {
+            return Ok(id.to_owned());
+        }
+        if !self.busy.insert(logical.to_owned()) {
+            return self.fail(path, format!("the name of `{logical}` depends on itself"));
+        }
+        let id = self.compute_physical_id(logical, path, depth);
+        self.busy.remove(logical);
+        id
+    }
+
+    fn generated(&mut self, logical: &str, kind: &str, id: String) -> String {
+        self.note(
+            logical,
+            format!("{kind} `{id}` is a generated placeholder (pin the deployed one with --physical-id {logical}=ID or Metadata `iam-eval: {{PhysicalId: ID}}`)"),
+        );
+        id
+    }
+
+    fn compute_physical_id(
+        &mut self,
+        logical: &str,
+        path: &str,
+        depth: usize,
+    ) -> Result<String, ()> {
+        let kind = self.resource_type(logical);
+        let seed = hash(&[
+            self.options.stack_name.as_deref().unwrap_or(DEFAULT_STACK),
+            logical,
+        ]);
+        let named =
+            |this: &mut Self, property: &str| this.name_property(logical, property, depth + 1);
+        match kind {
+            "AWS::IAM::Role" => match named(self, "RoleName")? {
+                Some(name) => Ok(name),
+                None => {
+                    let stack = self.stack_name();
+                    let mut name = format!("{stack}-{logical}-{}", placeholder(seed, 12, UPPER));
+                    name.truncate(64);
+                    Ok(self.generated(logical, "role name", name))
+                }
+            },
+            "AWS::IAM::ManagedPolicy" => {
+                let name = match named(self, "ManagedPolicyName")? {
+                    Some(name) => name,
+                    None => {
+                        let stack = self.stack_name();
+                        let name = format!("{stack}-{logical}-{}", placeholder(seed, 12, UPPER));
+                        self.generated(logical, "managed policy name", name)
+                    }
+                };
+                let policy_path = named(self, "Path")?.unwrap_or_else(|| "/".into());
+                let partition = self.partition();
+                let account = self.account(path)?;
+                Ok(format!("arn:{partition}:iam::{account}:policy{policy_path}{name}"))
+            }
+            "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" => {
+                let stack = self.stack_name();
+                let id = format!("{stack}-{}", placeholder(seed, 12, UPPER));
+                Ok(self.generated(logical, "policy id", id))
+            }
+            "AWS::Cognito::UserPool" => {
+                let region = self.region();
+                let id = format!("{region}_{}", placeholder(seed, 9, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
+                Ok(self.generated(logical, "user pool id", id))
+            }
+            "AWS::Cognito::UserPoolClient" => {
+                let id = placeholder(seed, 26, LOWER);
+                Ok(self.generated(logical, "app client id", id))
+            }
+            "AWS::Cognito::IdentityPool" => {
+                let region = self.region();
+                let id = format!(
+                    "{region}:{}-{}-4{}-8{}-{}",
+                    placeholder(seed, 8, HEX),
+                    placeholder(seed ^ 1, 4, HEX),
+                    placeholder(seed ^ 2, 3, HEX),
+                    placeholder(seed ^ 3, 3, HEX),
+                    placeholder(seed ^ 4, 12, HEX)
+                );
+                Ok(self.generated(logical, "identity pool id", id))
+            }
+            "AWS::S3::Bucket" => match named(self, "BucketName")? {
+                Some(name) => Ok(name),
+                None => {
+                    let stack = self.stack_name().to_ascii_lowercase();
+                    let name = format!(
+                        "{stack}-{}-{}",
+                        logical.to_ascii_lowercase(),
+                        placeholder(seed, 12, LOWER)
+                    );
+                    Ok(self.generated(logical, "bucket name", name))
+                }
+            },
+            "AWS::DynamoDB::Table" => match named(self, "TableName")? {
+                Some(name) => Ok(name),
+                None => {
+                    let stack = self.stack_name();
+                    let name = format!("{stack}-{logical}-{}", placeholder(seed, 12, UPPER));
+                    Ok(self.generated(logical, "table name", name))
+                }
+            },
+            other => self.fail(
+                path,
+                format!("the physical id of `{logical}` (`{other}`) is not modelled: give --physical-id {logical}=ID"),
+            ),
+        }
+    }
+
+    /// A role's ARN: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
+    pub(super) fn role_arn(
+        &mut self,
+        logical: &str,
+        path: &str,
+        depth: usize,
+    ) -> Result<String, ()> {
+        let name = self.physical_id(logical, path, depth)?;
+        let role_path = self
+            .name_property(logical, "Path", depth + 1)?
+            .unwrap_or_else(|| "/".into());
+        let partition = self.partition();
+        let account = self.account(path)?;
+        Ok(format!(
+            "arn:{partition}:iam::{account}:role{role_path}{name}"
+        ))
+    }
+
+    fn get_att(
+        &mut self,
+        logical: &str,
+        attribute: &str,
+        path: &str,
+        depth: usize,
+    ) -> Result<String, ()> {
+        if !self.resources().is_some_and(|r| r.contains_key(logical)) {
+            return self.fail(
+                path,
+                format!("unknown resource `{logical}` in `Fn::GetAtt`"),
+            );
+        }
+        let kind = self.resource_type(logical);
+        let unknown = |this: &mut Self| {
+            this.fail(
+                path,
+                format!("`Fn::GetAtt {logical}.{attribute}` (`{kind}`) is not known before deploy or not modelled"),
+            )
+        };
+        match (kind, attribute) {
+            ("AWS::IAM::Role", "Arn") => self.role_arn(logical, path, depth),
+            ("AWS::IAM::ManagedPolicy", "PolicyArn") => self.physical_id(logical, path, depth),
+            ("AWS::Cognito::UserPool", "UserPoolId") => self.physical_id(logical, path, depth),
+            ("AWS::Cognito::UserPool", "ProviderName") => {
+                let id = self.physical_id(logical, path, depth)?;
+                let region = self.region();
+                let suffix = self.url_suffix();
+                Ok(format!("cognito-idp.{region}.{suffix}/{id}"))
+            }
+            ("AWS::Cognito::UserPool", "ProviderURL") => {
+                let id = self.physical_id(logical, path, depth)?;
+                let region = self.region();
+                let suffix = self.url_suffix();
+                Ok(format!("https://cognito-idp.{region}.{suffix}/{id}"))
+            }
+            ("AWS::Cognito::UserPool", "Arn") => {
+                let id = self.physical_id(logical, path, depth)?;
+                let (partition, region) = (self.partition(), self.region());
+                let account = self.account(path)?;
+                Ok(format!(
+                    "arn:{partition}:cognito-idp:{region}:{account}:userpool/{id}"
+                ))
+            }
+            ("AWS::Cognito::UserPoolClient", "ClientId") => self.physical_id(logical, path, depth),
+            ("AWS::Cognito::UserPoolClient", "Name") => {
+                match self.name_property(logical, "ClientName", depth + 1)? {
+                    Some(name) => Ok(name),
+                    None => unknown(self),
+                }
+            }
+            ("AWS::Cognito::IdentityPool", "Id") => self.physical_id(logical, path, depth),
+            ("AWS::Cognito::IdentityPool", "Name") => {
+                match self.name_property(logical, "IdentityPoolName", depth + 1)? {
+                    Some(name) => Ok(name),
+                    None => unknown(self),
+                }
+            }
+            ("AWS::S3::Bucket", "Arn") => {
+                let name = self.physical_id(logical, path, depth)?;
+                let partition = self.partition();
+                Ok(format!("arn:{partition}:s3:::{name}"))
+            }
+            ("AWS::DynamoDB::Table", "Arn") => {
+                let name = self.physical_id(logical, path, depth)?;
+                let (partition, region) = (self.partition(), self.region());
+                let account = self.account(path)?;
+                Ok(format!(
+                    "arn:{partition}:dynamodb:{region}:{account}:table/{name}"
+                ))
+            }
+            _ => unknown(self),
+        }
+    }
+
+    fn sub(&mut self, arg: &Value, path: &str, depth: usize) -> Result<String, ()> {
+        let (template, variables) = match arg {
+            Value::String(s) => (s.as_str(), None),
+            Value::Array(items) => match items.as_slice() {
+                [Value::String(s), Value::Object(vars)] => (s.as_str(), Some(vars)),
+                _ => {
+                    return self.fail(
+                        path,
+                        "`Fn::Sub` takes a string or [string, {variables}]".into(),
+                    )
+                }
+            },
+            _ => {
+                return self.fail(
+                    path,
+                    "`Fn::Sub` takes a string or [string, {variables}]".into(),
+                )
+            }
+        };
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        let mut ok = true;
+        while let Some(start) = rest.find("${") {
+            out.push_str(rest.get(..start).unwrap_or_default());
+            let after = rest.get(start + 2..).unwrap_or_default();
+            let Some(end) = after.find('}') else {
+                return self.fail(path, format!("unterminated `${{` in `{template}`"));
+            };
+            let name = after.get(..end).unwrap_or_default();
+            rest = after.get(end + 1..).unwrap_or_default();
+            if let Some(literal) = name.strip_prefix('!') {
+                // `${!Literal}` is written out as `${Literal}`: how IAM
+                // policy variables are written inside Sub strings.
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+                continue;
+            }
+            let name = name.trim();
+            let value = if let Some(v) = variables.and_then(|vars| vars.get(name)) {
+                let here = format!("{path}[1].{name}");
+                self.text_at(v, &here, depth)
+            } else if let (Some((logical, attribute)), false) =
+                (name.split_once('.'), name.starts_with("AWS::"))
+            {
+                self.get_att(logical, attribute, path, depth)
+            } else {
+                match self.reference(name, path, depth) {
+                    Ok(Some(v)) => match text(&v) {
+                        Some(t) => Ok(t),
+                        None => self.fail(path, format!("`${{{name}}}` is a list, not a string")),
+                    },
+                    Ok(None) => self.fail(path, format!("`${{{name}}}` is `AWS::NoValue`")),
+                    Err(()) => Err(()),
+                }
+            };
+            match value {
+                Ok(v) => out.push_str(&v),
+                Err(()) => ok = false,
+            }
+        }
+        out.push_str(rest);
+        if ok {
+            Ok(out)
+        } else {
+            Err(())
+        }
+    }
+
+    /// Evaluates a named condition of the `Conditions` section.
+    pub(super) fn condition(&mut self, name: &str, path: &str, depth: usize) -> Result<bool, ()> {
+        if let Some(known) = self.conditions.get(name) {
+            return *known;
+        }
+        let Some(definition) = self.part("Conditions").and_then(|c| c.get(name)) else {
+            return self.fail(path, format!("unknown condition `{name}`"));
+        };
+        let key = format!("condition {name}");
+        if !self.busy.insert(key.clone()) {
+            return self.fail(path, format!("condition `{name}` depends on itself"));
+        }
+        let here = format!("{}Conditions.{name}", self.prefix);
+        let value = self.condition_value(definition, &here, depth);
+        self.busy.remove(&key);
+        self.conditions.insert(name.to_owned(), value);
+        value
+    }
+
+    fn condition_value(&mut self, value: &Value, path: &str, depth: usize) -> Result<bool, ()> {
+        if depth >= MAX_INTRINSIC_DEPTH {
+            return self.fail(
+                path,
+                format!("condition functions nest more than {MAX_INTRINSIC_DEPTH} deep"),
+            );
+        }
+        let Some((1, Some((function, arg)))) =
+            value.as_object().map(|m| (m.len(), m.iter().next()))
+        else {
+            return self.fail(path, "expected a condition function".into());
+        };
+        let here = format!("{path}.{function}");
+        match function.as_str() {
+            "Fn::Equals" => {
+                let [a, b] = self.args(function, arg, &here, 2)? else {
+                    return Err(());
+                };
+                let a = self.resolve_at(a, &format!("{here}[0]"), depth + 1);
+                let b = self.resolve_at(b, &format!("{here}[1]"), depth + 1);
+                let (a, b) = (a?, b?);
+                let as_text = |v: &Option<Value>| {
+                    v.as_ref().map(|v| text(v).unwrap_or_else(|| v.to_string()))
+                };
+                Ok(as_text(&a) == as_text(&b))
+            }
+            "Fn::Not" => {
+                let [inner] = self.args(function, arg, &here, 1)? else {
+                    return Err(());
+                };
+                Ok(!self.condition_value(inner, &format!("{here}[0]"), depth + 1)?)
+            }
+            "Fn::And" | "Fn::Or" => {
+                let Some(items) = arg.as_array().filter(|i| (2..=10).contains(&i.len())) else {
+                    return self.fail(&here, format!("`{function}` takes 2 to 10 conditions"));
+                };
+                let mut results = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    results.push(self.condition_value(item, &format!("{here}[{i}]"), depth + 1));
+                }
+                let results: Result<Vec<bool>, ()> = results.into_iter().collect();
+                let results = results?;
+                Ok(if function == "Fn::And" {
+                    results.iter().all(|r| *r)
+                } else {
+                    results.iter().any(|r| *r)
+                })
+            }
+            "Condition" => match arg.as_str() {
+                Some(name) => self.condition(name, &here, depth + 1),
+                None => self.fail(&here, "`Condition` takes a condition name".into()),
+            },
+            other => self.fail(&here, format!("`{other}` is not a condition function")),
+        }
+    }
+
+    /// Replaces the Serverless Framework variables (`${self:…}`, `${opt:…}`,
+    /// `${sls:…}`, …) in every string of `value`; one without a value makes
+    /// its string a [`MARKER`], reported where it is used.
+    pub(super) fn serverless_pass(&mut self, value: &mut Value, root: &Value) {
+        match value {
+            Value::String(s) if s.contains("${") => match self.serverless_string(s, root, 0) {
+                Ok(replaced) => *s = replaced,
+                Err(reason) => {
+                    let mut marker = Map::new();
+                    marker.insert(MARKER.into(), Value::String(reason));
+                    *value = Value::Object(marker);
+                }
+            },
+            Value::Array(items) => {
+                for item in items {
+                    self.serverless_pass(item, root);
+                }
+            }
+            Value::Object(map) => {
+                for item in map.values_mut() {
+                    self.serverless_pass(item, root);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn serverless_string(&mut self, s: &str, root: &Value, depth: usize) -> Result<String, String> {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(start) = rest.find("${") {
+            out.push_str(rest.get(..start).unwrap_or_default());
+            let after = rest.get(start + 2..).unwrap_or_default();
+            let Some(end) = after.find('}') else {
+                out.push_str(rest.get(start..).unwrap_or_default());
+                return Ok(out);
+            };
+            let content = after.get(..end).unwrap_or_default();
+            rest = after.get(end + 1..).unwrap_or_default();
+            if is_serverless_variable(content) {
+                out.push_str(&self.serverless_variable(content, root, depth)?);
+            } else {
+                out.push_str("${");
+                out.push_str(content);
+                out.push('}');
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn serverless_variable(
+        &mut self,
+        content: &str,
+        root: &Value,
+        depth: usize,
+    ) -> Result<String, String> {
+        let unresolved = || {
+            format!("Serverless variable `${{{content}}}` has no value offline: give --param '{}=VALUE'", content.split(',').next().unwrap_or(content).trim())
+        };
+        if depth >= MAX_SERVERLESS_DEPTH || content.contains("${") {
+            return Err(unresolved());
+        }
+        let (key, fallback) = match content.split_once(',') {
+            Some((k, f)) => (k.trim(), Some(f.trim())),
+            None => (content.trim(), None),
+        };
+        if let Some(v) = self.options.parameters.get(key) {
+            return Ok(v.clone());
+        }
+        match key {
+            "aws:accountId" => {
+                return self
+                    .pseudo("AWS::AccountId", key)
+                    .map_err(|()| unresolved())
+            }
+            "aws:region" => return Ok(self.region()),
+            _ => {}
+        }
+        if let Some(field) = key.strip_prefix("self:") {
+            let mut here = Some(root);
+            for segment in field.split('.').filter(|s| !s.is_empty()) {
+                here = here.and_then(|v| v.get(segment));
+            }
+            if let Some(found) = here.and_then(text) {
+                return self.serverless_string(&found, root, depth + 1);
+            }
+        }
+        match fallback {
+            Some(f)
+                if (f.starts_with('\'') && f.ends_with('\'') && f.len() >= 2)
+                    || (f.starts_with('"') && f.ends_with('"') && f.len() >= 2) =>
+            {
+                Ok(f.get(1..f.len() - 1).unwrap_or_default().to_owned())
+            }
+            Some(f) if is_serverless_variable(f) => self.serverless_variable(f, root, depth + 1),
+            _ => Err(unresolved()),
+        }
+    }
+}
+
+/// The variable sources of the Serverless Framework (not IAM policy
+/// variables such as `${aws:username}`, which pass through).
+fn is_serverless_variable(content: &str) -> bool {
+    const SOURCES: &[&str] = &[
+        "self:",
+        "opt:",
+        "sls:",
+        "env:",
+        "file(",
+        "cf:",
+        "cf(",
+        "ssm:",
+        "ssm(",
+        "s3:",
+        "param:",
+        "strToBool(",
+        "git:",
+    ];
+    let content = content.trim();
+    SOURCES.iter().any(|s| content.starts_with(s))
+        || content == "aws:accountId"
+        || content == "aws:region"
+}
