@@ -310,8 +310,15 @@ impl Condition {
             SetQualifier::Bare => match values {
                 [single] => test(single),
                 _ => match options.bare_multi_value {
-                    // C7 ⚠: several values under a bare operator do not match.
-                    BareMultiValue::NoMatch => Outcome::False,
+                    // C7 ⚠: several values under a bare operator do not match,
+                    // unless one of them is unreadable: then fail closed.
+                    BareMultiValue::NoMatch => {
+                        if values.iter().any(|v| test(v) == Outcome::BadRequestValue) {
+                            Outcome::BadRequestValue
+                        } else {
+                            Outcome::False
+                        }
+                    }
                     BareMultiValue::AnyValue => any_value(values, test),
                 },
             },

@@ -250,6 +250,9 @@ impl DocumentParser<'_> {
     fn id(&mut self, member: &Member) -> Option<String> {
         match &member.value.value {
             Value::String(s) => {
+                if !self.allowed_text("Id", member.value.span.start, s) {
+                    return None;
+                }
                 if self.policy_type == PolicyType::Identity {
                     // G3: the grammar says no Id in identity policies, yet IAM accepts it.
                     self.diags.warn(
@@ -545,6 +548,9 @@ impl DocumentParser<'_> {
                 .error(path, node.span.start, wrong_type("a string", node));
             return None;
         };
+        if !self.allowed_text(path, node.span.start, s) {
+            return None;
+        }
         if s.is_empty() {
             self.diags.warn(path, node.span.start, "empty `Sid`");
         } else if !s.chars().all(|c| c.is_ascii_alphanumeric())
@@ -741,6 +747,9 @@ impl DocumentParser<'_> {
                 );
                 continue;
             };
+            if !self.allowed_text(&op_path, operator.key_span.start, &operator.key) {
+                continue;
+            }
             let op_item = Item {
                 text: operator.key.clone(),
                 path: op_path.clone(),
@@ -749,6 +758,9 @@ impl DocumentParser<'_> {
             let mut lower_keys: HashSet<String> = HashSet::new();
             for key in keys {
                 let key_path = child_path(&op_path, &key.key);
+                if !self.allowed_text(&key_path, key.key_span.start, &key.key) {
+                    continue;
+                }
                 if !lower_keys.insert(key.key.to_lowercase()) {
                     // C2 / AA "Duplicate keys with different case".
                     self.diags.error(
@@ -778,6 +790,19 @@ impl DocumentParser<'_> {
         entries
     }
 
+    /// G11 for text that is not a value (Sid, Id, operator and key names):
+    /// JSON escapes can smuggle in characters the raw-text check never saw.
+    fn allowed_text(&mut self, path: &str, offset: usize, text: &str) -> bool {
+        if self.policy_type.restricts_characters() {
+            if let Some(c) = text.chars().find(|c| !allowed_char(*c)) {
+                self.diags
+                    .error(path, offset, PolicyErrorKind::Character(c));
+                return false;
+            }
+        }
+        true
+    }
+
     /// A condition value: a string, number or boolean, or an array of them (G8).
     fn condition_values(&mut self, path: &str, node: &Node) -> Option<Vec<Item>> {
         let scalar = |node: &Node| match &node.value {
@@ -787,6 +812,16 @@ impl DocumentParser<'_> {
             _ => None,
         };
         match &node.value {
+            Value::Array(items) if items.is_empty() => {
+                // C6 and AA "Empty array condition": legal, but a plain
+                // operator then never matches and a negated one always does.
+                self.diags.warn(
+                    path,
+                    node.span.start,
+                    "empty value list: a plain operator never matches it and a negated one always does",
+                );
+                Some(Vec::new())
+            }
             Value::Array(items) => {
                 if items.len() > self.limits.max_values {
                     self.diags.error(

@@ -70,3 +70,57 @@ fn explanation_marks_a_deny_that_failed_closed() {
         "the explanation should say the Deny failed closed on `abc`:\n{text}"
     );
 }
+
+// G11. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+// The character rule covers names written with JSON escapes too.
+#[test]
+fn g11_escaped_characters_in_names_are_rejected() {
+    use iam_eval::{validate, Options, PolicyErrorKind, PolicyType};
+    let sid = r#"{"Version":"2012-10-17","Statement":{"Sid":"\ud83d\ude00","Effect":"Allow","Action":"*","Resource":"*"}}"#;
+    let report = validate(sid, PolicyType::Scp, &Options::default());
+    assert!(matches!(
+        report.errors[0].kind(),
+        PolicyErrorKind::Character('\u{1F600}')
+    ));
+    let key = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"a\u0000b":"x"}}}}"#;
+    let report = validate(key, PolicyType::Identity, &Options::default());
+    assert!(matches!(
+        report.errors[0].kind(),
+        PolicyErrorKind::Character('\0')
+    ));
+}
+
+// C6. An empty value list is legal but draws a warning.
+#[test]
+fn c6_empty_value_list_warns() {
+    use iam_eval::{validate, Options, PolicyType};
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalTag/team":[]}}}}"#;
+    let report = validate(text, PolicyType::Identity, &Options::default());
+    assert!(report.is_valid());
+    assert_eq!(
+        report.warnings[0].location().path(),
+        "Statement.Condition.StringNotEquals.aws:PrincipalTag/team"
+    );
+}
+
+// C7 with unreadable values: a Deny under a bare operator fails closed.
+#[test]
+fn c7_bare_operator_with_unreadable_values_fails_closed() {
+    let set = PolicySet::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}}]}"#,
+    )
+    .expect("compiles");
+    let request = Request::builder("s3:ListBucket", "arn:aws:s3:::b")
+        .context("s3:max-keys", vec!["abc", "def"])
+        .build();
+    assert_eq!(set.evaluate(&request).decision(), Decision::ExplicitDeny);
+    let readable = Request::builder("s3:ListBucket", "arn:aws:s3:::b")
+        .context("s3:max-keys", vec!["1", "2"])
+        .build();
+    assert_eq!(
+        set.evaluate(&readable).decision(),
+        Decision::Allow,
+        "C7: several readable values do not match"
+    );
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Writes seed inputs for the fuzz targets into fuzz/seeds/<target>/ from the
+bundled fixtures (policies and requests of every conformance case). Run from
+the repository root: python3 fuzz/seeds.py"""
+import hashlib, json, os
+
+TYPES = ["identity", "resource", "trust", "boundary", "scp", "rcp", "session"]
+FILES = ["fixtures/conformance/cases.jsonl", "fixtures/cases/story.jsonl", "fixtures/cases/policy-kinds.jsonl"]
+RS, US = "\x1e", "\x1f"
+
+def write(target, data):
+    d = os.path.join("fuzz", "seeds", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+for path in FILES:
+    for line in open(path, encoding="utf-8"):
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        policies = case["policies"]
+        for p in policies:
+            write("parse_validate", json.dumps(p["document"], indent=2, ensure_ascii=False).encode())
+        r = case["request"]
+        kinds = [TYPES.index(p["kind"]) for p in policies] + [0, 0]
+        docs = [json.dumps(p["document"], ensure_ascii=False) for p in policies[:2]] + ["", ""]
+        ctx = []
+        for k, v in (r.get("context") or {}).items():
+            v = US.join(map(str, v)) if isinstance(v, list) else str(v)
+            ctx.append(f"{k}={v}")
+        fields = [docs[0], docs[1], r["action"], r["resource"], r.get("principal") or ""] + ctx
+        head = bytes([kinds[0] | (kinds[1] << 4) | (8 if r.get("resourceAccount") else 0), 0])
+        write("compile_evaluate", head + RS.join(fields).encode())
+
+for p, t in [("notes-app-uploads/private/*/*", "notes-app-uploads/private/us-east-1:1/a.txt"),
+             ("a*b?c", "aXXbYc"), ("*a*a*a*a*b", "a" * 200), ("?", "é"), ("${*}x", "${*}x"),
+             ("Get*", "getObject"), ("*", ""), ("", "")]:
+    write("matcher", f"{p}\0{t}".encode())
