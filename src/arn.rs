@@ -7,13 +7,15 @@
 //! the split, so an identity id such as `us-east-1:1111` cannot shift the
 //! segments (V6).
 
-use crate::pattern::{Case, Pattern};
+use crate::pattern::{literal_eq, Case, Pattern};
 
 /// A borrowed ARN split at its first five colons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Arn<'a> {
     /// partition, service, region, account.
     pub head: [&'a str; 4],
+    /// The four head segments with the colons between them, as written.
+    pub head_text: &'a str,
     /// Everything after the fifth colon.
     pub resource: &'a str,
 }
@@ -26,7 +28,25 @@ impl<'a> Arn<'a> {
         let mut parts = rest.splitn(5, ':');
         let head = [parts.next()?, parts.next()?, parts.next()?, parts.next()?];
         let resource = parts.next()?;
-        Some(Arn { head, resource })
+        let head_text = rest.get(..rest.len() - resource.len() - 1)?;
+        Some(Arn {
+            head,
+            head_text,
+            resource,
+        })
+    }
+
+    /// Where the four head segments end in `text`, so a request can split its
+    /// resource once when it is built and rebuild the view for free.
+    pub fn offsets(&self) -> ArnOffsets {
+        let mut ends = [0; 4];
+        let mut end = "arn:".len();
+        for (slot, part) in ends.iter_mut().zip(self.head) {
+            end += part.len();
+            *slot = end;
+            end += 1;
+        }
+        ArnOffsets { ends }
     }
 
     /// The account segment.
@@ -42,6 +62,32 @@ impl<'a> Arn<'a> {
             offset += part.len() + 1;
         }
         full.get(offset..).unwrap_or_default()
+    }
+}
+
+/// An [`Arn`] split stored as byte offsets, so it can live beside the text it
+/// splits (in a `Request`) without borrowing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ArnOffsets {
+    /// The end of partition, service, region and account; each is followed
+    /// by a colon.
+    ends: [usize; 4],
+}
+
+impl ArnOffsets {
+    /// The view of `text`, which must be the text these offsets came from.
+    pub fn arn<'a>(&self, text: &'a str) -> Option<Arn<'a>> {
+        let [p, s, r, a] = self.ends;
+        Some(Arn {
+            head: [
+                text.get("arn:".len()..p)?,
+                text.get(p + 1..s)?,
+                text.get(s + 1..r)?,
+                text.get(r + 1..a)?,
+            ],
+            head_text: text.get("arn:".len()..a)?,
+            resource: text.get(a + 1..)?,
+        })
     }
 }
 
@@ -65,6 +111,9 @@ pub(crate) enum ArnPattern {
     /// A full pattern: one matcher per head segment plus the resource part.
     Full {
         head: Box<[Pattern; 4]>,
+        /// When every head segment is literal: them joined with `:`, compared
+        /// with the request's head in one go.
+        head_literal: Option<Box<str>>,
         resource: Pattern,
     },
     /// Fewer than six segments whose last one ends in `*`: that star absorbs
@@ -79,6 +128,16 @@ pub(crate) enum ArnPattern {
 }
 
 impl ArnPattern {
+    /// A full six-part pattern.
+    pub fn full(head: [Pattern; 4], resource: Pattern) -> Self {
+        let literal: Option<Vec<&str>> = head.iter().map(Pattern::as_literal).collect();
+        ArnPattern::Full {
+            head_literal: literal.map(|parts| parts.join(":").into()),
+            head: Box::new(head),
+            resource,
+        }
+    }
+
     /// Matches `text` (the full request ARN), using `arn` when it parsed.
     /// `vars` holds resolved variable values for the resource part.
     pub fn is_match(
@@ -92,8 +151,17 @@ impl ArnPattern {
             ArnPattern::Any => true,
             ArnPattern::Never => false,
             ArnPattern::Literal(p) => p.is_match(text, vars, case.resource),
-            ArnPattern::Full { head, resource } => {
+            ArnPattern::Full {
+                head,
+                head_literal,
+                resource,
+            } => {
                 let Some(arn) = arn else { return false };
+                if let Some(literal) = head_literal {
+                    // No wildcard in the head, so R4's crossing star cannot apply.
+                    return literal_eq(literal, arn.head_text, case.head)
+                        && resource.is_match(arn.resource, vars, case.resource);
+                }
                 for (index, (pattern, part)) in head.iter().zip(arn.head).enumerate() {
                     if case.star_crosses_colons
                         && pattern.tokens().last() == Some(&crate::pattern::Token::Star)
@@ -136,7 +204,7 @@ impl ArnPattern {
         vars: &[&str],
         case: ArnMatchCase,
     ) -> bool {
-        let ArnPattern::Full { head, resource } = self else {
+        let ArnPattern::Full { head, resource, .. } = self else {
             return false;
         };
         // Rebuild the remaining pattern as one glob over the remaining text.
@@ -169,6 +237,19 @@ mod tests {
         assert!(Arn::parse("*").is_none());
         let s3 = Arn::parse("arn:aws:s3:::bucket/key").unwrap();
         assert_eq!(s3.head, ["aws", "s3", "", ""]);
+    }
+
+    #[test]
+    fn offsets_rebuild_the_same_split() {
+        for text in [
+            "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s",
+            "arn:aws:s3:::bucket/key",
+            "arn:::::",
+            "arn:aws:s3:::é/ü",
+        ] {
+            let arn = Arn::parse(text).unwrap();
+            assert_eq!(arn.offsets().arn(text), Some(arn), "{text}");
+        }
     }
 
     #[test]

@@ -297,8 +297,13 @@ impl Compiler<'_> {
         if text == "*" {
             return Ok(ArnPattern::Any);
         }
+        let substitute = self.substitute;
         let tok = |segment: &str, vars: &mut Vec<Variable>| {
-            tokenize(segment, Wildcards::Honoured, self.substitute, vars)
+            if !(substitute && has_variable_syntax(segment)) {
+                // No variable: the same tokens, without tokenize's per-character work.
+                return Ok(Pattern::wildcard(segment));
+            }
+            tokenize(segment, Wildcards::Honoured, substitute, vars)
                 .map(Pattern::from_tokens)
                 .map_err(|e| e.to_string())
         };
@@ -324,10 +329,7 @@ impl Compiler<'_> {
                 tok(region, vars)?,
                 tok(account, vars)?,
             ];
-            return Ok(ArnPattern::Full {
-                head: Box::new(head),
-                resource: tok(resource, vars)?,
-            });
+            return Ok(ArnPattern::full(head, tok(resource, vars)?));
         }
         if !is_resource {
             // O7: each of the six components is matched separately, so a

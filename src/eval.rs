@@ -11,6 +11,7 @@
 use crate::arn::{Arn, ArnMatchCase};
 use crate::compile::{CompiledPolicy, CompiledStatement, ResourceMatcher};
 use crate::condition::Outcome;
+use crate::index::Group;
 use crate::options::{Options, UnresolvedNotResource};
 use crate::pattern::Case;
 use crate::policy::{Effect, PolicyType};
@@ -96,12 +97,13 @@ pub(crate) struct Prepared<'r> {
 }
 
 impl<'r> Prepared<'r> {
+    /// Reuses the splits the request made when it was built.
     pub fn new(request: &'r Request) -> Self {
         Prepared {
             action: request.action(),
             resource: request.resource(),
-            arn: Arn::parse(request.resource()),
-            caller: request.principal().map(Caller::classify),
+            arn: request.resource_arn(),
+            caller: request.caller(),
             context: request.context(),
         }
     }
@@ -308,9 +310,146 @@ impl Participation {
     }
 }
 
-/// Walks every participating statement, reporting each result to `observe`,
-/// and combines the results into a verdict. `policies` is sorted by
-/// (type, level), which lets SCP and RCP levels be tallied without a map.
+/// The running tallies of one decision: fed statement results policy type by
+/// policy type, in (type, level) order, then turned into a verdict. The
+/// result does not depend on the order of statements within a type.
+struct Walker {
+    identity: Tally,
+    resource: Tally,
+    boundary: Tally,
+    session: Tally,
+    has_trust: bool,
+    any_deny: bool,
+    guardrail: Option<Blocker>,
+    level_tally: Tally,
+    current_level: Option<(PolicyType, u32)>,
+    organizations: Option<bool>,
+}
+
+impl Walker {
+    fn new() -> Self {
+        Walker {
+            identity: Tally::default(),
+            resource: Tally::default(),
+            boundary: Tally::default(),
+            session: Tally::default(),
+            has_trust: false,
+            any_deny: false,
+            guardrail: None,
+            level_tally: Tally::default(),
+            current_level: None,
+            organizations: None,
+        }
+    }
+
+    /// Starts (or continues) the policies of `policy_type` at `level`.
+    fn enter(&mut self, policy_type: PolicyType, level: u32) {
+        self.has_trust |= policy_type == PolicyType::Trust;
+        if matches!(policy_type, PolicyType::Scp | PolicyType::Rcp) {
+            let key = Some((policy_type, level));
+            if self.current_level != key {
+                self.close_level();
+                self.current_level = key;
+                self.level_tally = Tally::default();
+            }
+        }
+        self.tally(policy_type).present = true;
+    }
+
+    fn close_level(&mut self) {
+        if let Some((policy_type, level)) = self.current_level {
+            let tally = self.level_tally;
+            if policy_type == PolicyType::Scp {
+                let ok = tally.allow && !tally.deny;
+                self.organizations = Some(self.organizations.unwrap_or(true) && ok);
+            }
+            if tally.present && !tally.allow && self.guardrail.is_none() {
+                self.guardrail = Some(match policy_type {
+                    PolicyType::Scp => Blocker::Scp { level },
+                    _ => Blocker::Rcp { level },
+                });
+            }
+        }
+    }
+
+    fn tally(&mut self, policy_type: PolicyType) -> &mut Tally {
+        match policy_type {
+            PolicyType::Identity => &mut self.identity,
+            PolicyType::Resource | PolicyType::Trust => &mut self.resource,
+            PolicyType::Boundary => &mut self.boundary,
+            PolicyType::Session => &mut self.session,
+            PolicyType::Scp | PolicyType::Rcp => &mut self.level_tally,
+        }
+    }
+
+    /// Adds one statement's result to the tally of `policy_type`.
+    fn record(&mut self, policy_type: PolicyType, effect: Effect, result: StatementResult) {
+        if !result.takes_effect(effect) {
+            return;
+        }
+        let tally = self.tally(policy_type);
+        match effect {
+            Effect::Deny => {
+                tally.deny = true;
+                self.any_deny = true;
+            }
+            Effect::Allow => {
+                tally.allow = true;
+                if let StatementResult::Applies(Some(m)) = result {
+                    tally.allow_principal = tally.allow_principal.max(Some(m));
+                }
+            }
+        }
+    }
+
+    fn finish(
+        mut self,
+        prepared: &Prepared<'_>,
+        request: &Request,
+        participation: Participation,
+    ) -> Verdict {
+        self.close_level();
+        let boundary = self.boundary;
+        let verdict = |decision, blocker| Verdict {
+            decision,
+            blocker,
+            allowed_by_organizations: self.organizations,
+            allowed_by_boundary: boundary.present.then_some(boundary.allow && !boundary.deny),
+        };
+        // E2: an explicit deny anywhere wins.
+        if self.any_deny {
+            return verdict(Decision::ExplicitDeny, None);
+        }
+        // E4: SCPs and RCPs never grant, but every level must allow.
+        if let Some(blocker) = self.guardrail {
+            return verdict(Decision::ImplicitDeny, Some(blocker));
+        }
+        let blocker = grant(
+            prepared,
+            request,
+            participation,
+            Grants {
+                identity: self.identity,
+                resource: self.resource,
+                boundary: self.boundary,
+                session: self.session,
+                has_trust: self.has_trust,
+            },
+        );
+        let decision = if blocker.is_none() {
+            Decision::Allow
+        } else {
+            Decision::ImplicitDeny
+        };
+        verdict(decision, blocker)
+    }
+}
+
+/// Walks every participating statement in order, reporting each result to
+/// `observe`, and combines the results into a verdict. `policies` is sorted
+/// by (type, level), which lets SCP and RCP levels be tallied without a map.
+/// The explanation uses this walk; [`decide`] reaches the same verdict
+/// through the index.
 pub(crate) fn walk<'p, F>(
     policies: &'p [CompiledPolicy],
     request: &Request,
@@ -322,120 +461,60 @@ where
 {
     let prepared = Prepared::new(request);
     let participation = Participation::for_caller(prepared.caller.as_ref());
-    let mut identity = Tally::default();
-    let mut resource = Tally::default();
-    let mut boundary = Tally::default();
-    let mut session = Tally::default();
-    let mut has_trust = false;
-    let mut any_deny = false;
-    let mut guardrail: Option<Blocker> = None;
-    let mut level_tally = Tally::default();
-    let mut current_level: Option<(PolicyType, u32)> = None;
-
-    let mut organizations: Option<bool> = None;
-    let close_level = |key: Option<(PolicyType, u32)>,
-                       tally: Tally,
-                       guardrail: &mut Option<Blocker>,
-                       organizations: &mut Option<bool>| {
-        if let Some((policy_type, level)) = key {
-            if policy_type == PolicyType::Scp {
-                let ok = tally.allow && !tally.deny;
-                *organizations = Some(organizations.unwrap_or(true) && ok);
-            }
-            if tally.present && !tally.allow && guardrail.is_none() {
-                *guardrail = Some(match policy_type {
-                    PolicyType::Scp => Blocker::Scp { level },
-                    _ => Blocker::Rcp { level },
-                });
-            }
-        }
-    };
-
+    let mut walker = Walker::new();
     for policy in policies {
         if !participation.includes(policy.policy_type) {
             continue;
         }
-        has_trust |= policy.policy_type == PolicyType::Trust;
-        let tally = match policy.policy_type {
-            PolicyType::Identity => &mut identity,
-            PolicyType::Resource | PolicyType::Trust => &mut resource,
-            PolicyType::Boundary => &mut boundary,
-            PolicyType::Session => &mut session,
-            PolicyType::Scp | PolicyType::Rcp => {
-                let key = Some((policy.policy_type, policy.level));
-                if current_level != key {
-                    close_level(
-                        current_level,
-                        level_tally,
-                        &mut guardrail,
-                        &mut organizations,
-                    );
-                    current_level = key;
-                    level_tally = Tally::default();
-                }
-                &mut level_tally
-            }
-        };
-        tally.present = true;
+        walker.enter(policy.policy_type, policy.level);
         for statement in policy.statements.iter() {
             let result = evaluate_statement(statement, &prepared, options);
             observe(policy, statement, result);
-            if !result.takes_effect(statement.effect) {
-                continue;
-            }
-            match statement.effect {
-                Effect::Deny => {
-                    tally.deny = true;
-                    any_deny = true;
-                }
-                Effect::Allow => {
-                    tally.allow = true;
-                    if let StatementResult::Applies(Some(m)) = result {
-                        tally.allow_principal = tally.allow_principal.max(Some(m));
-                    }
-                }
-            }
+            walker.record(policy.policy_type, statement.effect, result);
         }
     }
-    close_level(
-        current_level,
-        level_tally,
-        &mut guardrail,
-        &mut organizations,
-    );
+    walker.finish(&prepared, request, participation)
+}
 
-    let verdict = |decision, blocker| Verdict {
-        decision,
-        blocker,
-        allowed_by_organizations: organizations,
-        allowed_by_boundary: boundary.present.then_some(boundary.allow && !boundary.deny),
-    };
-    // E2: an explicit deny anywhere wins.
-    if any_deny {
-        return verdict(Decision::ExplicitDeny, None);
+/// The decision alone: like [`walk`], but visits only the statements the
+/// index says may match the request's action and resource. Allocates nothing.
+pub(crate) fn decide(
+    policies: &[CompiledPolicy],
+    groups: &[Group],
+    request: &Request,
+    options: &Options,
+) -> Verdict {
+    let prepared = Prepared::new(request);
+    let participation = Participation::for_caller(prepared.caller.as_ref());
+    let mut walker = Walker::new();
+    for group in groups {
+        let policy_type = group.policy_type;
+        if !participation.includes(policy_type) {
+            continue;
+        }
+        walker.enter(policy_type, group.level);
+        let members = policies.get(group.policies.clone()).unwrap_or_default();
+        let mut check = |statement: &CompiledStatement| {
+            let result = evaluate_statement(statement, &prepared, options);
+            walker.record(policy_type, statement.effect, result);
+        };
+        let indexed = group.index.candidates(
+            prepared.action,
+            prepared.arn.as_ref().map(|arn| arn.resource),
+            |(p, s)| {
+                if let Some(statement) = policies.get(p).and_then(|p| p.statements.get(s)) {
+                    check(statement);
+                }
+            },
+        );
+        if !indexed {
+            members
+                .iter()
+                .flat_map(|p| p.statements.iter())
+                .for_each(&mut check);
+        }
     }
-    // E4: SCPs and RCPs never grant, but every level must allow.
-    if let Some(blocker) = guardrail {
-        return verdict(Decision::ImplicitDeny, Some(blocker));
-    }
-    let blocker = grant(
-        &prepared,
-        request,
-        participation,
-        Grants {
-            identity,
-            resource,
-            boundary,
-            session,
-            has_trust,
-        },
-    );
-    let decision = if blocker.is_none() {
-        Decision::Allow
-    } else {
-        Decision::ImplicitDeny
-    };
-    verdict(decision, blocker)
+    walker.finish(&prepared, request, participation)
 }
 
 struct Grants {

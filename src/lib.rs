@@ -48,6 +48,7 @@ mod condition;
 mod error;
 mod eval;
 mod explain;
+mod index;
 mod json;
 mod limits;
 pub mod lint;

@@ -60,20 +60,21 @@ impl Pattern {
     /// Compiles `text` where `*` and `?` are wildcards and nothing else is special.
     pub fn wildcard(text: &str) -> Self {
         let mut tokens = Vec::new();
-        let mut lit = String::new();
-        for c in text.chars() {
-            match c {
-                '*' | '?' => {
-                    if !lit.is_empty() {
-                        tokens.push(Token::Lit(std::mem::take(&mut lit).into()));
-                    }
-                    tokens.push(if c == '*' { Token::Star } else { Token::One });
-                }
-                _ => lit.push(c),
+        let mut rest = text;
+        while let Some(at) = rest.find(['*', '?']) {
+            let (lit, tail) = rest.split_at(at);
+            if !lit.is_empty() {
+                tokens.push(Token::Lit(lit.into()));
             }
+            tokens.push(if tail.starts_with('*') {
+                Token::Star
+            } else {
+                Token::One
+            });
+            rest = tail.get(1..).unwrap_or_default();
         }
-        if !lit.is_empty() {
-            tokens.push(Token::Lit(lit.into()));
+        if !rest.is_empty() {
+            tokens.push(Token::Lit(rest.into()));
         }
         Self::from_tokens(tokens)
     }
@@ -144,6 +145,15 @@ impl Pattern {
         }
     }
 
+    /// The text this pattern matches when it has no wildcard or variable.
+    pub fn as_literal(&self) -> Option<&str> {
+        match &*self.tokens {
+            [] => Some(""),
+            [Token::Lit(l)] => Some(l),
+            _ => None,
+        }
+    }
+
     /// The tokens, for explanations and for building ARN patterns.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
@@ -157,10 +167,9 @@ impl Pattern {
     /// Matches `text`, with `vars[i]` standing for `Token::Var(i)`.
     /// A missing variable value never matches.
     pub fn is_match(&self, text: &str, vars: &[&str], case: Case) -> bool {
-        let eq = |a: &str, b: &str| lit_eq(a, b, case);
         match &self.strategy {
             Strategy::Any => true,
-            Strategy::Exact(l) => text.len() == l.len() && eq(text, l),
+            Strategy::Exact(l) => literal_eq(l, text, case),
             Strategy::Prefix(p) => starts_with(text, p, case),
             Strategy::Suffix(s) => ends_with(text, s, case),
             Strategy::PrefixSuffix(p, s) => {
@@ -222,11 +231,11 @@ impl Pattern {
     }
 }
 
-fn lit_eq(a: &str, b: &str, case: Case) -> bool {
-    match case {
-        Case::Sensitive => a == b,
-        Case::AsciiInsensitive => a.eq_ignore_ascii_case(b),
-    }
+/// Whether `text` is exactly `literal` under `case`.
+pub(crate) fn literal_eq(literal: &str, text: &str, case: Case) -> bool {
+    // Empty slices must not reach the comparison (PERFORMANCE.md pitfall).
+    literal.len() == text.len()
+        && (literal.is_empty() || bytes_eq(literal.as_bytes(), text.as_bytes(), case))
 }
 
 fn starts_with(text: &str, prefix: &str, case: Case) -> bool {
@@ -250,7 +259,12 @@ fn ends_with(text: &str, suffix: &str, case: Case) -> bool {
 fn bytes_eq(a: &[u8], b: &[u8], case: Case) -> bool {
     match case {
         Case::Sensitive => a == b,
-        Case::AsciiInsensitive => a.eq_ignore_ascii_case(b),
+        // A plain loop that stops at the first difference: the texts are
+        // short (action names, ARN heads), and std's chunked version costs
+        // more to set up than it saves here.
+        Case::AsciiInsensitive => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+        }
     }
 }
 
@@ -342,16 +356,43 @@ fn find_segment(
     }
 }
 
+/// Needles up to this long are found by scanning for their first byte;
+/// longer case-sensitive ones use `str::find` (two-way: linear, but costly
+/// to set up for the one- to few-byte pieces between stars of real ARNs).
+const SHORT_NEEDLE: usize = 16;
+
 fn find_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> {
-    match case {
-        Case::Sensitive => haystack.find(needle),
-        Case::AsciiInsensitive => {
-            let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-            if n.is_empty() {
-                return Some(0);
-            }
-            h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(0);
+    };
+    if case == Case::Sensitive && n.len() > SHORT_NEEDLE {
+        return haystack.find(needle);
+    }
+    let eq = |a: u8, b: u8| match case {
+        Case::Sensitive => a == b,
+        Case::AsciiInsensitive => a.eq_ignore_ascii_case(&b),
+    };
+    let mut from = 0;
+    loop {
+        let window = h.get(from..)?;
+        // Scan for the first two bytes together, so a text that repeats the
+        // first byte (`aaaa…` for the piece `ab`) costs no call per position.
+        let at = from
+            + match n.get(1) {
+                None => window.iter().position(|&b| eq(b, first))?,
+                Some(&second) => window
+                    .windows(2)
+                    .position(|w| matches!(*w, [x, y] if eq(x, first) && eq(y, second)))?,
+            };
+        // The needle is valid UTF-8, so a match starts on a character boundary.
+        if h.get(at..)
+            .and_then(|t| t.get(..n.len()))
+            .is_some_and(|t| bytes_eq(t, n, case))
+        {
+            return Some(at);
         }
+        from = at + 1;
     }
 }
 

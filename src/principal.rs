@@ -112,6 +112,94 @@ impl<'a> Caller<'a> {
     }
 }
 
+/// Byte range of a part of the principal text.
+type Span = (usize, usize);
+
+/// A [`Caller`] stored as byte ranges into the principal text, so a request
+/// classifies its principal once, when it is built, and every evaluation
+/// rebuilds the borrowed view without re-parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallerShape {
+    Anonymous,
+    Account,
+    Root { account: Span },
+    User { account: Span },
+    Role { account: Span, name: Span },
+    RoleSession { account: Span, role: Span },
+    FederatedUser { account: Span },
+    Service,
+    WebIdentity,
+    Other,
+}
+
+impl CallerShape {
+    /// Classifies `text` (as [`Caller::classify`]) and remembers where its parts are.
+    pub fn of(text: &str) -> Self {
+        // Every part a `Caller` holds is a subslice of `text`.
+        let span = |part: &str| {
+            let start = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            (start, start.wrapping_add(part.len()))
+        };
+        match Caller::classify(text) {
+            Caller::Anonymous => CallerShape::Anonymous,
+            Caller::Account { .. } => CallerShape::Account,
+            Caller::Root { account } => CallerShape::Root {
+                account: span(account),
+            },
+            Caller::User { account, .. } => CallerShape::User {
+                account: span(account),
+            },
+            Caller::Role { account, name, .. } => CallerShape::Role {
+                account: span(account),
+                name: span(name),
+            },
+            Caller::RoleSession { account, role, .. } => CallerShape::RoleSession {
+                account: span(account),
+                role: span(role),
+            },
+            Caller::FederatedUser { account, .. } => CallerShape::FederatedUser {
+                account: span(account),
+            },
+            Caller::Service(_) => CallerShape::Service,
+            Caller::WebIdentity(_) => CallerShape::WebIdentity,
+            Caller::Other(_) => CallerShape::Other,
+        }
+    }
+
+    /// The classified view of `text`, which must be the text this shape came from.
+    pub fn caller<'a>(&self, text: &'a str) -> Caller<'a> {
+        let part = |(start, end): Span| text.get(start..end).unwrap_or_default();
+        match *self {
+            CallerShape::Anonymous => Caller::Anonymous,
+            CallerShape::Account => Caller::Account { account: text },
+            CallerShape::Root { account } => Caller::Root {
+                account: part(account),
+            },
+            CallerShape::User { account } => Caller::User {
+                account: part(account),
+                arn: text,
+            },
+            CallerShape::Role { account, name } => Caller::Role {
+                account: part(account),
+                name: part(name),
+                arn: text,
+            },
+            CallerShape::RoleSession { account, role } => Caller::RoleSession {
+                account: part(account),
+                role: part(role),
+                arn: text,
+            },
+            CallerShape::FederatedUser { account } => Caller::FederatedUser {
+                account: part(account),
+                arn: text,
+            },
+            CallerShape::Service => Caller::Service(text),
+            CallerShape::WebIdentity => Caller::WebIdentity(text),
+            CallerShape::Other => Caller::Other(text),
+        }
+    }
+}
+
 fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
@@ -354,6 +442,30 @@ mod tests {
         assert!(compile_entry(PrincipalKind::Aws, "arn:aws:iam::*:role/x").is_err());
         assert!(compile_entry(PrincipalKind::Service, "*").is_err());
         assert!(compile_entry(PrincipalKind::Aws, "not-an-arn").is_err());
+    }
+
+    #[test]
+    fn shape_rebuilds_the_same_caller() {
+        for text in [
+            "anonymous",
+            "123456789012",
+            "arn:aws:iam::123456789012:root",
+            "arn:aws:iam::123456789012:user/path/alice",
+            "arn:aws:iam::123456789012:role/path/R",
+            "arn:aws:sts::123456789012:assumed-role/R/s",
+            "arn:aws:sts::123456789012:federated-user/bob",
+            "lambda.amazonaws.com",
+            "cognito-identity.amazonaws.com",
+            "arn:aws:iam::123456789012:oidc-provider/x",
+            "arn:aws:ec2:::x",
+            "nobody",
+        ] {
+            assert_eq!(
+                CallerShape::of(text).caller(text),
+                Caller::classify(text),
+                "{text}"
+            );
+        }
     }
 
     /// P4: Federated matches the web-identity provider.

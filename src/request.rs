@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+use crate::arn::{Arn, ArnOffsets};
+use crate::principal::{Caller, CallerShape};
+
 /// The value of one context key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValue {
@@ -111,25 +114,45 @@ impl Context {
 ///     .build();
 /// assert_eq!(request.action(), "s3:GetObject");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     principal: Option<String>,
     action: String,
     resource: String,
     resource_account: Option<String>,
     context: Context,
+    /// The resource split at its first five colons, computed once here so
+    /// that no evaluation splits it again. Always `Arn::parse(resource)`.
+    resource_arn: Option<ArnOffsets>,
+    /// The principal classified once. Always `principal.map(CallerShape::of)`.
+    caller: Option<CallerShape>,
 }
 
 impl Request {
     /// A request with no principal and an empty context.
     pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Self {
+        let resource = resource.into();
         Request {
             principal: None,
             action: action.into(),
-            resource: resource.into(),
+            resource_arn: Arn::parse(&resource).map(|arn| arn.offsets()),
+            resource,
             resource_account: None,
             context: Context::new(),
+            caller: None,
         }
+    }
+
+    /// The resource ARN's segments, split when the request was built.
+    pub(crate) fn resource_arn(&self) -> Option<Arn<'_>> {
+        self.resource_arn
+            .and_then(|offsets| offsets.arn(&self.resource))
+    }
+
+    /// The principal, classified when the request was built.
+    pub(crate) fn caller(&self) -> Option<Caller<'_>> {
+        let principal = self.principal.as_deref()?;
+        self.caller.map(|shape| shape.caller(principal))
     }
 
     /// Starts a builder for a request.
@@ -170,6 +193,19 @@ impl Request {
     }
 }
 
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The cached splits are derived from the fields shown.
+        f.debug_struct("Request")
+            .field("principal", &self.principal)
+            .field("action", &self.action)
+            .field("resource", &self.resource)
+            .field("resource_account", &self.resource_account)
+            .field("context", &self.context)
+            .finish()
+    }
+}
+
 impl fmt::Display for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} on {}", self.action, self.resource)?;
@@ -191,7 +227,9 @@ impl RequestBuilder {
     /// `lambda.amazonaws.com`, a web-identity provider such as
     /// `cognito-identity.amazonaws.com`, or `anonymous`.
     pub fn principal(mut self, principal: impl Into<String>) -> Self {
-        self.request.principal = Some(principal.into());
+        let principal = principal.into();
+        self.request.caller = Some(CallerShape::of(&principal));
+        self.request.principal = Some(principal);
         self
     }
 

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use crate::compile::{compile_document, CompiledPolicy};
 use crate::error::{Location, PolicyError, Warning};
-use crate::eval::{walk, Decision, Verdict};
+use crate::eval::{decide, walk, Decision, Verdict};
 use crate::explain::{explain, Explanation};
+use crate::index::{self, Group};
 use crate::json::LineIndex;
 use crate::options::Options;
 use crate::parse::{parse_document, Diagnostics, Problem};
@@ -49,6 +50,9 @@ pub struct PolicySet {
 #[derive(Debug)]
 struct Inner {
     policies: Vec<CompiledPolicy>,
+    /// `policies` by (type, level), the large groups indexed by action and
+    /// resource prefix.
+    groups: Box<[Group]>,
     options: Options,
     warnings: Vec<Warning>,
 }
@@ -69,17 +73,31 @@ impl PolicySet {
     /// Decides `request`. Deciding allocates nothing; the explanation is
     /// computed only when [`Response::explanation`] is called.
     pub fn evaluate<'a>(&'a self, request: &'a Request) -> Response<'a> {
-        let verdict = walk(
+        let verdict = decide(
             &self.inner.policies,
+            &self.inner.groups,
             request,
             &self.inner.options,
-            |_, _, _| {},
         );
         Response {
             verdict,
             set: self,
             request,
         }
+    }
+
+    /// The decision reached by walking every statement, without the index
+    /// [`PolicySet::evaluate`] uses. The reference that the indexed decision
+    /// is tested against (tests/index_equivalence.rs); not part of the API.
+    #[doc(hidden)]
+    pub fn evaluate_unindexed(&self, request: &Request) -> Decision {
+        walk(
+            &self.inner.policies,
+            request,
+            &self.inner.options,
+            |_, _, _| {},
+        )
+        .decision
     }
 
     /// The options the set was compiled with.
@@ -173,9 +191,11 @@ impl PolicySetBuilder {
     pub fn build(mut self) -> PolicySet {
         // The walker tallies SCP and RCP levels in one pass over sorted policies.
         self.policies.sort_by_key(|p| (p.policy_type, p.level));
+        let groups = index::build(&self.policies, &self.options);
         PolicySet {
             inner: Arc::new(Inner {
                 policies: self.policies,
+                groups,
                 options: self.options,
                 warnings: self.warnings,
             }),
@@ -264,9 +284,12 @@ fn split(
     text: &str,
     policy_id: Option<String>,
 ) -> (Vec<PolicyError>, Vec<Warning>) {
-    let lines = LineIndex::new(text);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    if diags.items.is_empty() {
+        return (errors, warnings);
+    }
+    let lines = LineIndex::new(text);
     for d in diags.items {
         let (line, column) = lines.position(text, d.offset);
         let location = Location {
