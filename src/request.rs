@@ -5,6 +5,7 @@
 //! lowercased when inserted, because IAM compares them case-insensitively
 //! (C2, V1).
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::arn::{Arn, ArnOffsets};
@@ -53,9 +54,17 @@ impl<S: Into<String>> From<Vec<S>> for ContextValue {
 /// as the IAM policy simulator needs `aws:username` supplied explicitly.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    /// (lowercased key, key as given, value)
+    /// (lowercased key, key as given, value), in insertion order.
     entries: Vec<(Box<str>, Box<str>, ContextValue)>,
+    /// Lowercased key → position in `entries`, built once the context is
+    /// large enough that scanning would cost more than hashing, so that a
+    /// request with thousands of keys cannot make building or evaluating it
+    /// quadratic (SECURITY.md).
+    index: Option<HashMap<Box<str>, usize>>,
 }
+
+/// Up to this many keys a linear scan beats hashing.
+const SCAN_LIMIT: usize = 16;
 
 impl Context {
     /// An empty context.
@@ -67,9 +76,34 @@ impl Context {
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
         let lower: Box<str> = key.to_lowercase().into();
         let value = value.into();
-        match self.entries.iter_mut().find(|(k, _, _)| *k == lower) {
-            Some(entry) => *entry = (lower, key.into(), value),
-            None => self.entries.push((lower, key.into(), value)),
+        if let Some(entry) = self.position(&lower).and_then(|i| self.entries.get_mut(i)) {
+            *entry = (lower, key.into(), value);
+            return;
+        }
+        let position = self.entries.len();
+        match &mut self.index {
+            Some(index) => {
+                index.insert(lower.clone(), position);
+            }
+            None if position >= SCAN_LIMIT => {
+                let mut index: HashMap<Box<str>, usize> = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _, _))| (k.clone(), i))
+                    .collect();
+                index.insert(lower.clone(), position);
+                self.index = Some(index);
+            }
+            None => {}
+        }
+        self.entries.push((lower, key.into(), value));
+    }
+
+    fn position(&self, lower: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(lower).copied(),
+            None => self.entries.iter().position(|(k, _, _)| &**k == lower),
         }
     }
 
@@ -81,9 +115,8 @@ impl Context {
 
     /// Lookup by a key that is already lowercase: the evaluation hot path.
     pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| &**k == lower)
+        self.position(lower)
+            .and_then(|i| self.entries.get(i))
             .map(|(_, _, v)| v)
     }
 
@@ -261,6 +294,23 @@ impl RequestBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Large contexts switch to a hash index; lookups and replacement by a
+    /// key in another case behave exactly as before.
+    #[test]
+    fn large_contexts_are_indexed() {
+        let mut ctx = Context::new();
+        for i in 0..100 {
+            ctx.insert(&format!("tag:Key{i}"), format!("v{i}"));
+        }
+        assert_eq!(ctx.len(), 100);
+        assert_eq!(ctx.get("TAG:key7"), Some(&ContextValue::from("v7")));
+        ctx.insert("TAG:KEY7", "replaced");
+        assert_eq!(ctx.len(), 100);
+        assert_eq!(ctx.get("tag:key7"), Some(&ContextValue::from("replaced")));
+        assert_eq!(ctx.iter().nth(7).map(|(k, _)| k), Some("TAG:KEY7"));
+        assert_eq!(ctx.get("tag:key100"), None);
+    }
 
     /// C2: condition key names are case-insensitive.
     #[test]
