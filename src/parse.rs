@@ -591,21 +591,29 @@ impl DocumentParser<'_> {
         }
     }
 
+    /// Whether a list of `count` values is within `Limits::max_values`.
+    fn within_value_limit(&mut self, path: &str, node: &Node, count: usize) -> bool {
+        if count > self.limits.max_values {
+            self.diags.error(
+                path,
+                node.span.start,
+                PolicyErrorKind::Limit {
+                    what: "number of values in one element",
+                    limit: self.limits.max_values,
+                },
+            );
+            return false;
+        }
+        true
+    }
+
     /// A string or an array of strings (G8). `allow_null` skips `null`
     /// entries, which IAM accepts in `Resource` arrays.
     fn string_list(&mut self, path: &str, node: &Node, allow_null: bool) -> Option<Vec<Item>> {
         match &node.value {
             Value::String(s) => Some(vec![self.item(path, node, s)?]),
             Value::Array(items) => {
-                if items.len() > self.limits.max_values {
-                    self.diags.error(
-                        path,
-                        node.span.start,
-                        PolicyErrorKind::Limit {
-                            what: "number of values in one element",
-                            limit: self.limits.max_values,
-                        },
-                    );
+                if !self.within_value_limit(path, node, items.len()) {
                     return None;
                 }
                 let mut out = Vec::with_capacity(items.len());
@@ -823,15 +831,7 @@ impl DocumentParser<'_> {
                 Some(Vec::new())
             }
             Value::Array(items) => {
-                if items.len() > self.limits.max_values {
-                    self.diags.error(
-                        path,
-                        node.span.start,
-                        PolicyErrorKind::Limit {
-                            what: "number of values in one element",
-                            limit: self.limits.max_values,
-                        },
-                    );
+                if !self.within_value_limit(path, node, items.len()) {
                     return None;
                 }
                 let mut out = Vec::with_capacity(items.len());
