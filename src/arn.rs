@@ -78,15 +78,18 @@ impl ArnOffsets {
     /// The view of `text`, which must be the text these offsets came from.
     pub fn arn<'a>(&self, text: &'a str) -> Option<Arn<'a>> {
         let [p, s, r, a] = self.ends;
+        // Split in turn, so each cut checks one character boundary.
+        let rest = text.get("arn:".len()..)?;
+        let (head_text, tail) = rest.split_at_checked(a.checked_sub("arn:".len())?)?;
+        let resource = tail.get(1..)?;
+        let (partition, tail) = head_text.split_at_checked(p.checked_sub("arn:".len())?)?;
+        let (service, tail) = tail.get(1..)?.split_at_checked(s.checked_sub(p + 1)?)?;
+        let (region, tail) = tail.get(1..)?.split_at_checked(r.checked_sub(s + 1)?)?;
+        let account = tail.get(1..)?;
         Some(Arn {
-            head: [
-                text.get("arn:".len()..p)?,
-                text.get(p + 1..s)?,
-                text.get(s + 1..r)?,
-                text.get(r + 1..a)?,
-            ],
-            head_text: text.get("arn:".len()..a)?,
-            resource: text.get(a + 1..)?,
+            head: [partition, service, region, account],
+            head_text,
+            resource,
         })
     }
 }
@@ -114,6 +117,11 @@ pub(crate) enum ArnPattern {
         /// When every head segment is literal: them joined with `:`, compared
         /// with the request's head in one go.
         head_literal: Option<Box<str>>,
+        /// When the head is some literal segments (without colons) followed
+        /// only by `*` segments, such as `aws:execute-api:us-east-1:*`: the
+        /// literal ones joined and followed by `:`, which the request's head
+        /// must start with. Unused when a star may cross colons (R4).
+        head_prefix: Option<Box<str>>,
         resource: Pattern,
     },
     /// Fewer than six segments whose last one ends in `*`: that star absorbs
@@ -133,6 +141,7 @@ impl ArnPattern {
         let literal: Option<Vec<&str>> = head.iter().map(Pattern::as_literal).collect();
         ArnPattern::Full {
             head_literal: literal.map(|parts| parts.join(":").into()),
+            head_prefix: head_prefix(&head),
             head: Box::new(head),
             resource,
         }
@@ -154,12 +163,23 @@ impl ArnPattern {
             ArnPattern::Full {
                 head,
                 head_literal,
+                head_prefix,
                 resource,
             } => {
                 let Some(arn) = arn else { return false };
                 if let Some(literal) = head_literal {
                     // No wildcard in the head, so R4's crossing star cannot apply.
                     return literal_eq(literal, arn.head_text, case.head)
+                        && resource.is_match(arn.resource, vars, case.resource);
+                }
+                if let (Some(prefix), false) = (head_prefix, case.star_crosses_colons) {
+                    // Neither side's head segments hold a colon, so the
+                    // literal segments match exactly when the head text
+                    // starts with them; the `*` segments match anything.
+                    return arn
+                        .head_text
+                        .get(..prefix.len())
+                        .is_some_and(|start| literal_eq(prefix, start, case.head))
                         && resource.is_match(arn.resource, vars, case.resource);
                 }
                 for (index, (pattern, part)) in head.iter().zip(arn.head).enumerate() {
@@ -222,9 +242,107 @@ impl ArnPattern {
     }
 }
 
+/// [`ArnPattern::Full`]'s `head_prefix`: `Some` for one to three literal
+/// segments without colons followed only by `*` segments.
+fn head_prefix(head: &[Pattern; 4]) -> Option<Box<str>> {
+    let literals = head.iter().take_while(|p| p.as_literal().is_some()).count();
+    let rest_any = head
+        .iter()
+        .skip(literals)
+        .all(|p| p.tokens() == [crate::pattern::Token::Star]);
+    if literals == 0 || literals == head.len() || !rest_any {
+        return None;
+    }
+    let mut prefix = String::new();
+    for part in head.iter().take(literals).filter_map(Pattern::as_literal) {
+        if part.contains(':') {
+            return None;
+        }
+        prefix.push_str(part);
+        prefix.push(':');
+    }
+    Some(prefix.into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `head_prefix` shortcut agrees with matching segment by segment.
+    #[test]
+    fn head_prefix_agrees_with_segments() {
+        let heads = [
+            ["aws", "execute-api", "us-east-1", "*"],
+            ["aws", "s3", "*", "*"],
+            ["aws", "*", "*", "*"],
+            ["aws", "", "*", "*"],
+            ["AWS", "SQS", "*", "*"],
+        ];
+        let texts = [
+            "arn:aws:execute-api:us-east-1:123:api/prod/GET/x",
+            "arn:aws:execute-api:us-east-12:123:api",
+            "arn:aws:execute-api:us-east-1::api",
+            "arn:aws:s3:::b/k",
+            "arn:aws:s3x:::b/k",
+            "arn:aws::r:a:x",
+            "arn:aws:sqs:us-east-1:1:q",
+            "arn:aws-cn:s3:::b",
+            "arn:aw:s3:::b",
+        ];
+        for head in heads {
+            let pattern = ArnPattern::full(head.map(Pattern::wildcard), Pattern::wildcard("*"));
+            let ArnPattern::Full {
+                head: h, resource, ..
+            } = &pattern
+            else {
+                unreachable!()
+            };
+            let general = ArnPattern::Full {
+                head: h.clone(),
+                head_literal: None,
+                head_prefix: None,
+                resource: resource.clone(),
+            };
+            assert!(
+                matches!(
+                    &pattern,
+                    ArnPattern::Full {
+                        head_prefix: Some(_),
+                        ..
+                    }
+                ),
+                "{head:?}"
+            );
+            for text in texts {
+                let arn = Arn::parse(text).unwrap();
+                for head_case in [Case::Sensitive, Case::AsciiInsensitive] {
+                    let case = ArnMatchCase {
+                        head: head_case,
+                        resource: Case::Sensitive,
+                        star_crosses_colons: false,
+                    };
+                    assert_eq!(
+                        pattern.is_match(text, Some(&arn), &[], case),
+                        general.is_match(text, Some(&arn), &[], case),
+                        "{head:?} {text} {head_case:?}"
+                    );
+                }
+            }
+        }
+        let no = |head: [&str; 4]| {
+            !matches!(
+                ArnPattern::full(head.map(Pattern::wildcard), Pattern::wildcard("*")),
+                ArnPattern::Full {
+                    head_prefix: Some(_),
+                    ..
+                }
+            )
+        };
+        assert!(no(["aws", "s3", "", ""]), "all literal");
+        assert!(no(["*", "s3", "*", "*"]), "leading star");
+        assert!(no(["aws", "s3", "us-*", "*"]), "partial star");
+        assert!(no(["aws", "*", "us-east-1", "*"]), "literal after a star");
+    }
 
     #[test]
     fn r1_resource_part_keeps_its_colons() {

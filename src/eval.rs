@@ -15,7 +15,7 @@ use crate::index::Group;
 use crate::options::{Options, UnresolvedNotResource};
 use crate::pattern::Case;
 use crate::policy::{Effect, PolicyType};
-use crate::principal::{Caller, PrincipalMatch};
+use crate::principal::{Caller, CallerShape, PrincipalMatch};
 use crate::request::{Context, Request};
 use crate::variable::{resolve_all, ResolvedVars};
 
@@ -92,8 +92,9 @@ pub(crate) struct Prepared<'r> {
     pub action: &'r str,
     pub resource: &'r str,
     pub arn: Option<Arn<'r>>,
-    pub caller: Option<Caller<'r>>,
     pub context: &'r Context,
+    request: &'r Request,
+    caller: std::cell::OnceCell<Option<Caller<'r>>>,
 }
 
 impl<'r> Prepared<'r> {
@@ -103,9 +104,21 @@ impl<'r> Prepared<'r> {
             action: request.action(),
             resource: request.resource(),
             arn: request.resource_arn(),
-            caller: request.caller(),
             context: request.context(),
+            request,
+            caller: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The classified principal, rebuilt only where a statement or the
+    /// cross-account check needs its parts.
+    pub fn caller(&self) -> Option<Caller<'r>> {
+        *self.caller.get_or_init(|| self.request.caller())
+    }
+
+    /// The principal's kind, without rebuilding its parts.
+    fn caller_shape(&self) -> Option<CallerShape> {
+        self.request.caller_shape()
     }
 }
 
@@ -138,21 +151,39 @@ fn resources_match(
     options: &Options,
 ) -> Option<bool> {
     let case = arn_case(options);
-    let mut resolved = ResolvedVars::new();
+    let mut resolved: Option<ResolvedVars<'_>> = None;
     let mut unresolved = false;
     let mut any = false;
     for entry in matcher.entries.iter() {
-        if resolve_all(&entry.vars, request.context, &mut resolved).is_err() {
-            // V7: an entry with an unresolvable variable matches nothing.
-            unresolved = true;
-            continue;
-        }
-        if entry.pattern.is_match(
-            request.resource,
-            request.arn.as_ref(),
-            resolved.as_slice(),
-            case,
-        ) {
+        // No or one variable (the usual cases) need no buffer.
+        let single;
+        let vars: &[&str] = match &*entry.vars {
+            [] => &[],
+            [var] => match var.resolve(request.context) {
+                Ok(value) => {
+                    single = [value];
+                    &single
+                }
+                Err(_) => {
+                    // V7: an entry with an unresolvable variable matches nothing.
+                    unresolved = true;
+                    continue;
+                }
+            },
+            vars => {
+                let buffer = resolved.get_or_insert_with(ResolvedVars::new);
+                if resolve_all(vars, request.context, buffer).is_err() {
+                    // V7, as above.
+                    unresolved = true;
+                    continue;
+                }
+                buffer.as_slice()
+            }
+        };
+        if entry
+            .pattern
+            .is_match(request.resource, request.arn.as_ref(), vars, case)
+        {
             any = true;
             break;
         }
@@ -181,7 +212,7 @@ pub(crate) fn evaluate_statement(
     }
     let principal = match &statement.principal {
         None => None,
-        Some(matcher) => match matcher.admits(request.caller.as_ref()) {
+        Some(matcher) => match matcher.admits(request.caller().as_ref()) {
             Some(m) => Some(m),
             None => return StatementResult::NotApplicable(Miss::Principal),
         },
@@ -270,22 +301,22 @@ pub(crate) struct Participation {
 }
 
 impl Participation {
-    pub fn for_caller(caller: Option<&Caller<'_>>) -> Self {
+    pub fn for_caller(caller: Option<CallerShape>) -> Self {
         match caller {
             // E8: only resource policies (and RCPs) for anonymous callers.
-            Some(Caller::Anonymous) => Participation {
+            Some(CallerShape::Anonymous) => Participation {
                 principal_side: false,
                 scp: false,
                 rcp: true,
             },
             // Service principals and web identities have no identity policies,
             // and SCPs/RCPs do not restrict service principals.
-            Some(Caller::Service(_)) => Participation {
+            Some(CallerShape::Service) => Participation {
                 principal_side: false,
                 scp: false,
                 rcp: false,
             },
-            Some(Caller::WebIdentity(_)) => Participation {
+            Some(CallerShape::WebIdentity) => Participation {
                 principal_side: false,
                 scp: false,
                 rcp: true,
@@ -460,7 +491,7 @@ where
     F: FnMut(&'p CompiledPolicy, &'p CompiledStatement, StatementResult),
 {
     let prepared = Prepared::new(request);
-    let participation = Participation::for_caller(prepared.caller.as_ref());
+    let participation = Participation::for_caller(prepared.caller_shape());
     let mut walker = Walker::new();
     for policy in policies {
         if !participation.includes(policy.policy_type) {
@@ -485,7 +516,7 @@ pub(crate) fn decide(
     options: &Options,
 ) -> Verdict {
     let prepared = Prepared::new(request);
-    let participation = Participation::for_caller(prepared.caller.as_ref());
+    let participation = Participation::for_caller(prepared.caller_shape());
     let mut walker = Walker::new();
     for group in groups {
         let policy_type = group.policy_type;
@@ -498,15 +529,17 @@ pub(crate) fn decide(
             let result = evaluate_statement(statement, &prepared, options);
             walker.record(policy_type, statement.effect, result);
         };
-        let indexed = group.index.candidates(
-            prepared.action,
-            prepared.arn.as_ref().map(|arn| arn.resource),
-            |(p, s)| {
-                if let Some(statement) = policies.get(p).and_then(|p| p.statements.get(s)) {
-                    check(statement);
-                }
-            },
-        );
+        // A few statements cost less to check than to look up.
+        let indexed = !group.small
+            && group.index.candidates(
+                prepared.action,
+                prepared.arn.as_ref().map(|arn| arn.resource),
+                |(p, s)| {
+                    if let Some(statement) = policies.get(p).and_then(|p| p.statements.get(s)) {
+                        check(statement);
+                    }
+                },
+            );
         if !indexed {
             members
                 .iter()
@@ -539,14 +572,14 @@ fn grant(
         // E7, E8: only a resource policy (a trust policy for web identities) can grant.
         return (!g.resource.allow).then_some(Blocker::Resource);
     }
-    let principal_account = prepared.caller.as_ref().and_then(Caller::account);
     // The resource's account is what the caller says it is; absent, it is the
     // principal's (conformance README). The ARN's account segment is not
     // used: S3 ARNs have none, and the simulator takes `ResourceOwner`
     // explicitly.
-    let resource_account = request.resource_account();
-    let cross_account =
-        matches!((principal_account, resource_account), (Some(p), Some(r)) if p != r);
+    let cross_account = request.resource_account().is_some_and(|r| {
+        let principal_account = prepared.caller().as_ref().and_then(Caller::account);
+        principal_account.is_some_and(|p| p != r)
+    });
     let identity_path = || {
         if !g.identity.allow {
             Some(if cross_account {
@@ -569,7 +602,7 @@ fn grant(
         }
         return identity_path();
     }
-    if matches!(prepared.caller, Some(Caller::Root { .. })) {
+    if matches!(prepared.caller_shape(), Some(CallerShape::Root { .. })) {
         // E2: the root user has full access to its own account by default;
         // denies, SCPs and RCPs were already applied above.
         return None;

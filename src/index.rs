@@ -55,8 +55,14 @@ pub(crate) struct Group {
     pub policy_type: PolicyType,
     pub level: u32,
     pub policies: Range<usize>,
+    /// At most [`SMALL_GROUP`] statements: cheaper to check them all than to
+    /// consult the index.
+    pub small: bool,
     pub index: ActionIndex,
 }
+
+/// Groups of at most this many statements are walked, not looked up.
+pub(crate) const SMALL_GROUP: usize = 2;
 
 /// Splits sorted `policies` into groups and indexes each.
 pub(crate) fn build(policies: &[CompiledPolicy], options: &Options) -> Box<[Group]> {
@@ -71,15 +77,16 @@ pub(crate) fn build(policies: &[CompiledPolicy], options: &Options) -> Box<[Grou
     }
     ranges
         .into_iter()
-        .map(|(policy_type, level, range)| Group {
-            policy_type,
-            level,
-            index: ActionIndex::build(
-                range.start,
-                policies.get(range.clone()).unwrap_or_default(),
-                options,
-            ),
-            policies: range,
+        .map(|(policy_type, level, range)| {
+            let members = policies.get(range.clone()).unwrap_or_default();
+            let statements: usize = members.iter().map(|p| p.statements.len()).sum();
+            Group {
+                policy_type,
+                level,
+                small: statements <= SMALL_GROUP,
+                index: ActionIndex::build(range.start, members, options),
+                policies: range,
+            }
         })
         .collect()
 }
@@ -266,12 +273,12 @@ impl ActionIndex {
                 (service, names)
             }
         };
-        self.always.visit(resource, &mut visit);
-        if let Some(service) = service {
-            service.wildcard.visit(resource, &mut visit);
-        }
-        if let Some(bucket) = names {
-            bucket.visit(resource, &mut visit);
+        let buckets = [Some(&self.always), service.map(|s| &s.wildcard), names];
+        for bucket in buckets.into_iter().flatten() {
+            // Most buckets of a small policy are empty: skip the call.
+            if !bucket.is_empty() {
+                bucket.visit(resource, &mut visit);
+            }
         }
         true
     }
@@ -366,6 +373,10 @@ struct Bucket {
 }
 
 impl Bucket {
+    fn is_empty(&self) -> bool {
+        self.unkeyed.is_empty() && self.keyed.is_empty()
+    }
+
     fn visit(&self, resource: Option<&str>, visit: &mut impl FnMut(StatementId)) {
         self.unkeyed.iter().copied().for_each(&mut *visit);
         if self.keyed.is_empty() {

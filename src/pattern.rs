@@ -41,6 +41,14 @@ enum Strategy {
     Prefix(Box<str>),
     Suffix(Box<str>),
     PrefixSuffix(Box<str>, Box<str>),
+    /// `prefix ${var} suffix`, optionally followed by one `*` (`open`): the
+    /// usual per-user resource shape. Either literal may be empty.
+    Slot {
+        prefix: Box<str>,
+        var: u16,
+        suffix: Box<str>,
+        open: bool,
+    },
     General,
 }
 
@@ -141,8 +149,29 @@ impl Pattern {
                 (Some(a), Some(b)) => Strategy::PrefixSuffix(a, b),
                 _ => Strategy::General,
             },
-            _ => Strategy::General,
+            _ => Self::slot(tokens).unwrap_or(Strategy::General),
         }
+    }
+
+    /// [`Strategy::Slot`] for `[Lit] Var [Lit] [Star]`.
+    fn slot(tokens: &[Token]) -> Option<Strategy> {
+        let (open, body) = match tokens {
+            [body @ .., Token::Star] => (true, body),
+            body => (false, body),
+        };
+        let (prefix, var, suffix) = match body {
+            [Token::Var(v)] => ("", *v, ""),
+            [Token::Lit(p), Token::Var(v)] => (&**p, *v, ""),
+            [Token::Var(v), Token::Lit(s)] => ("", *v, &**s),
+            [Token::Lit(p), Token::Var(v), Token::Lit(s)] => (&**p, *v, &**s),
+            _ => return None,
+        };
+        Some(Strategy::Slot {
+            prefix: prefix.into(),
+            var,
+            suffix: suffix.into(),
+            open,
+        })
     }
 
     /// The text this pattern matches when it has no wildcard or variable.
@@ -177,6 +206,14 @@ impl Pattern {
                     && starts_with(text, p, case)
                     && ends_with(text, s, case)
             }
+            Strategy::Slot {
+                prefix,
+                var,
+                suffix,
+                open,
+            } => vars
+                .get(usize::from(*var))
+                .is_some_and(|value| slot_match(text, prefix, value, suffix, *open, case)),
             Strategy::General => self.general_match(text, vars, case),
         }
     }
@@ -188,6 +225,8 @@ impl Pattern {
             .unwrap_or_default()
     }
 
+    // Out of line, so the simple strategies above need no large stack frame.
+    #[inline(never)]
     fn general_match(&self, text: &str, vars: &[&str], case: Case) -> bool {
         if vars.len() < self.var_count() {
             return false;
@@ -231,6 +270,28 @@ impl Pattern {
     }
 }
 
+/// [`Strategy::Slot`]: `text` is `prefix`, `value`, `suffix` (then anything
+/// when `open`), compared in place.
+fn slot_match(text: &str, prefix: &str, value: &str, suffix: &str, open: bool, case: Case) -> bool {
+    let (p, v) = (prefix.len(), value.len());
+    let len = p + v + suffix.len();
+    let fits = if open {
+        text.len() >= len
+    } else {
+        text.len() == len
+    };
+    let bytes = text.as_bytes();
+    fits && piece_eq(bytes.get(..p), prefix, case)
+        && piece_eq(bytes.get(p..p + v), value, case)
+        && piece_eq(bytes.get(p + v..len), suffix, case)
+}
+
+/// Whether `text` (a piece of the compared text) is `piece` under `case`.
+fn piece_eq(text: Option<&[u8]>, piece: &str, case: Case) -> bool {
+    // Empty slices must not reach the comparison (PERFORMANCE.md pitfall).
+    text.is_some_and(|t| piece.is_empty() || bytes_eq(t, piece.as_bytes(), case))
+}
+
 /// Whether `text` is exactly `literal` under `case`.
 pub(crate) fn literal_eq(literal: &str, text: &str, case: Case) -> bool {
     // Empty slices must not reach the comparison (PERFORMANCE.md pitfall).
@@ -258,14 +319,45 @@ fn ends_with(text: &str, suffix: &str, case: Case) -> bool {
 
 fn bytes_eq(a: &[u8], b: &[u8], case: Case) -> bool {
     match case {
-        Case::Sensitive => a == b,
-        // A plain loop that stops at the first difference: the texts are
-        // short (action names, ARN heads), and std's chunked version costs
-        // more to set up than it saves here.
+        Case::Sensitive => same(a, b),
+        // Identical bytes (the usual case) are found a word at a time; a
+        // byte loop that stops at the first difference settles the rest.
         Case::AsciiInsensitive => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+            same(a, b)
+                || (a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y)))
         }
     }
+}
+
+/// `a == b`, comparing the short texts met here (action names, ARN heads,
+/// variable values) in a few word loads rather than a call to `memcmp`.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            if !words_eq::<8>(a, b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last word may overlap the one before it.
+        words_eq::<8>(a, b, n - 8)
+    } else if n >= 4 {
+        words_eq::<4>(a, b, 0) && words_eq::<4>(a, b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+/// Whether the `N` bytes at `at` are equal in `a` and `b` (false when out of
+/// range).
+fn words_eq<const N: usize>(a: &[u8], b: &[u8], at: usize) -> bool {
+    let word = |x: &[u8]| x.get(at..at + N).and_then(|w| <[u8; N]>::try_from(w).ok());
+    matches!((word(a), word(b)), (Some(p), Some(q)) if p == q)
 }
 
 fn token_text<'a>(token: &'a Token, vars: &[&'a str]) -> Option<&'a str> {
@@ -503,5 +595,94 @@ mod tests {
             prop_assert_eq!(m(&pattern, &text), reference_match(&pattern, &text),
                 "pattern {:?} text {:?}", pattern, text);
         }
+
+        /// The `Slot` fast path agrees with the general matcher it replaces.
+        #[test]
+        fn slot_agrees_with_general(
+            prefix in "[aAb/é]{0,4}",
+            suffix in "[aAb/é]{0,3}",
+            open in any::<bool>(),
+            value in proptest::option::of("[aAb/é*?]{0,4}"),
+            text in "[aAb/é*?]{0,12}",
+        ) {
+            let mut tokens = vec![
+                Token::Lit(prefix.clone().into()),
+                Token::Var(0),
+                Token::Lit(suffix.clone().into()),
+            ];
+            if open {
+                tokens.push(Token::Star);
+            }
+            let p = Pattern::from_tokens(tokens);
+            prop_assert!(matches!(p.strategy, super::Strategy::Slot { .. }), "{:?}", p.strategy);
+            let vars: Vec<&str> = value.as_deref().into_iter().collect();
+            for case in [Case::Sensitive, Case::AsciiInsensitive] {
+                prop_assert_eq!(
+                    p.is_match(&text, &vars, case),
+                    p.general_match(&text, &vars, case),
+                    "{:?} {:?} {:?} {:?}", p.tokens, vars, text, case
+                );
+            }
+            // A value equal to the text's middle must match.
+            let middle = value.unwrap_or_default();
+            let whole = format!("{prefix}{middle}{suffix}{}", if open { "x" } else { "" });
+            prop_assert!(p.is_match(&whole, &[&middle], Case::Sensitive));
+        }
+
+        /// The word-at-a-time comparisons agree with byte-by-byte ones.
+        #[test]
+        fn word_compares_agree_with_bytes(
+            a in "[aAbB:-]{0,40}",
+            flip in any::<u64>(),
+            at in any::<usize>(),
+        ) {
+            let b: String = a
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if flip >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c })
+                .collect();
+            let (a, mut c) = (a.into_bytes(), b.into_bytes());
+            prop_assert!(bytes_eq(&a, &c, Case::AsciiInsensitive));
+            prop_assert_eq!(same(&a, &c), a == c);
+            if !c.is_empty() {
+                let i = at % c.len();
+                c[i] = b'x';
+                let fold = a.iter().zip(&c).all(|(x, y)| x.eq_ignore_ascii_case(y));
+                prop_assert_eq!(bytes_eq(&a, &c, Case::AsciiInsensitive), fold);
+                prop_assert_eq!(same(&a, &c), a == c);
+                prop_assert_eq!(bytes_eq(&a, &c, Case::Sensitive), a == c);
+            }
+            prop_assert!(!same(&a, &c[..c.len().saturating_sub(1)]) || a.is_empty());
+        }
+    }
+
+    #[test]
+    fn slot_shapes() {
+        let slot = |text: &str| {
+            let mut vars = Vec::new();
+            let tokens = crate::variable::tokenize(
+                text,
+                crate::variable::Wildcards::Honoured,
+                true,
+                &mut vars,
+            )
+            .unwrap();
+            matches!(
+                Pattern::from_tokens(tokens).strategy,
+                super::Strategy::Slot { .. }
+            )
+        };
+        assert!(slot(
+            "notes-app-uploads/private/${cognito-identity.amazonaws.com:sub}/*"
+        ));
+        assert!(slot("home/${aws:username}"));
+        assert!(slot("${aws:username}"));
+        assert!(slot("${aws:username}/*"));
+        assert!(!slot("*/${aws:username}"));
+        assert!(!slot("a/${aws:username}/?"));
+        assert!(!slot("a/${aws:username}/${aws:userid}"));
+        let p = Pattern::from_tokens(vec![Token::Var(1), Token::Star]);
+        assert!(!p.is_match("x", &["x"], Case::Sensitive), "missing value");
+        assert!(p.is_match("xy", &["", "x"], Case::Sensitive));
     }
 }

@@ -188,6 +188,11 @@ impl Request {
         self.caller.map(|shape| shape.caller(principal))
     }
 
+    /// The principal's kind, classified when the request was built.
+    pub(crate) fn caller_shape(&self) -> Option<CallerShape> {
+        self.principal.as_ref().and(self.caller)
+    }
+
     /// Starts a builder for a request.
     pub fn builder(action: impl Into<String>, resource: impl Into<String>) -> RequestBuilder {
         RequestBuilder {
