@@ -207,9 +207,12 @@ pub(crate) fn explain(set: &PolicySet, request: &Request, verdict: Verdict) -> E
             StatementResult::NotApplicable(miss) | StatementResult::FailedClosed(miss) => miss,
             StatementResult::Applies(_) => continue,
         };
+        let Some(reason) = reason(statement, miss, request) else {
+            continue;
+        };
         not_applied.push(NotApplied {
             statement: reference,
-            reason: reason(statement, miss, request),
+            reason,
             failed_closed: matches!(result, StatementResult::FailedClosed(_)),
         });
     }
@@ -294,7 +297,9 @@ fn render(
     text
 }
 
-fn reason(statement: &CompiledStatement, miss: Miss, request: &Request) -> Reason {
+/// Why a statement did not apply; `None` for an action mismatch, which is
+/// not explained (the statement is not about this request).
+fn reason(statement: &CompiledStatement, miss: Miss, request: &Request) -> Option<Reason> {
     let context = request.context();
     match miss {
         Miss::Principal => {
@@ -303,11 +308,11 @@ fn reason(statement: &CompiledStatement, miss: Miss, request: &Request) -> Reaso
                 .as_ref()
                 .map(|p| (p.negated, p.sources.iter().map(|s| s.to_string()).collect()))
                 .unwrap_or_default();
-            Reason::Principal {
+            Some(Reason::Principal {
                 principal: request.principal().map(str::to_owned),
                 negated,
                 entries,
-            }
+            })
         }
         Miss::Resource | Miss::NotResourceUnresolved => {
             let mut unresolved = Vec::new();
@@ -322,37 +327,24 @@ fn reason(statement: &CompiledStatement, miss: Miss, request: &Request) -> Reaso
                 None => (false, Vec::new()),
             };
             if miss == Miss::NotResourceUnresolved {
-                return Reason::NotResourceUnresolved { unresolved };
+                return Some(Reason::NotResourceUnresolved { unresolved });
             }
-            Reason::Resource {
+            Some(Reason::Resource {
                 resource: request.resource().to_owned(),
                 negated,
                 patterns,
                 unresolved,
-            }
+            })
         }
-        Miss::Action | Miss::Condition(_) | Miss::BadRequestValue(_) => {
-            let index = match miss {
-                Miss::Condition(i) | Miss::BadRequestValue(i) => i,
-                _ => usize::MAX,
-            };
-            let trace = statement
-                .conditions
-                .get(index)
-                .map(|c| trace(c, context))
-                .unwrap_or_else(|| ConditionTrace {
-                    operator: String::new(),
-                    key: String::new(),
-                    request_values: None,
-                    policy_values: Vec::new(),
-                    unresolved: Vec::new(),
-                });
-            if matches!(miss, Miss::BadRequestValue(_)) {
-                Reason::UnreadableRequestValue(trace)
-            } else {
-                Reason::Condition(trace)
-            }
-        }
+        Miss::Condition(index) => Some(Reason::Condition(trace(
+            statement.conditions.get(index)?,
+            context,
+        ))),
+        Miss::BadRequestValue(index) => Some(Reason::UnreadableRequestValue(trace(
+            statement.conditions.get(index)?,
+            context,
+        ))),
+        Miss::Action => None,
     }
 }
 

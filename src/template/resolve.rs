@@ -584,17 +584,24 @@ impl<'t> Resolver<'t> {
             .unwrap_or("")
     }
 
-    /// A property of a resource, resolved (`None` when absent).
-    pub(super) fn property(&mut self, logical: &str, name: &str) -> Resolved {
-        let Some(value) = self
+    /// A property of a resource as written, with its template path.
+    fn raw_property(&self, logical: &str, name: &str) -> Option<(&'t Value, String)> {
+        let value = self
             .resources()
             .and_then(|r| r.get(logical))
             .and_then(|r| r.get("Properties"))
-            .and_then(|p| p.get(name))
-        else {
+            .and_then(|p| p.get(name))?;
+        Some((
+            value,
+            format!("{}.Properties.{name}", self.resource_path(logical)),
+        ))
+    }
+
+    /// A property of a resource, resolved (`None` when absent).
+    pub(super) fn property(&mut self, logical: &str, name: &str) -> Resolved {
+        let Some((value, path)) = self.raw_property(logical, name) else {
             return Ok(None);
         };
-        let path = format!("{}.Properties.{name}", self.resource_path(logical));
         self.resolve_at(value, &path, 0)
     }
 
@@ -604,15 +611,9 @@ impl<'t> Resolver<'t> {
         name: &str,
         depth: usize,
     ) -> Result<Option<String>, ()> {
-        let Some(value) = self
-            .resources()
-            .and_then(|r| r.get(logical))
-            .and_then(|r| r.get("Properties"))
-            .and_then(|p| p.get(name))
-        else {
+        let Some((value, path)) = self.raw_property(logical, name) else {
             return Ok(None);
         };
-        let path = format!("{}.Properties.{name}", self.resource_path(logical));
         self.text_at(value, &path, depth).map(Some)
     }
 
