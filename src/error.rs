@@ -194,15 +194,43 @@ impl fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
+/// What a [`Warning`] is about, so tools can act on it without reading its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// No `Version`: variables are literal (G2).
+    MissingVersion,
+    /// `Version` 2008-10-17 in a managed policy (G2).
+    LegacyVersion,
+    /// `Id` in an identity-based policy (G3).
+    UnusedId,
+    /// `Sid: ""` (G6).
+    EmptySid,
+    /// A `null` entry in a list, ignored (G8).
+    NullEntry,
+    /// A principal list that names no one (G10).
+    EmptyPrincipalList,
+    /// `Allow` with `NotAction` (A3).
+    AllowWithNotAction,
+    /// An empty condition value list (C6).
+    EmptyConditionValues,
+}
+
 /// A problem that does not stop the policy from compiling but that a careful
 /// author wants to know about (the `validate` command lists these).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     pub(crate) location: Location,
+    pub(crate) kind: WarningKind,
     pub(crate) message: String,
 }
 
 impl Warning {
+    /// What the warning is about.
+    pub fn kind(&self) -> WarningKind {
+        self.kind
+    }
+
     /// Where the warning is.
     pub fn location(&self) -> &Location {
         &self.location

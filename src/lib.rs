@@ -66,7 +66,7 @@ pub mod testing;
 mod variable;
 
 pub use compile::Position;
-pub use error::{Location, PolicyError, PolicyErrorKind, Warning};
+pub use error::{Location, PolicyError, PolicyErrorKind, Warning, WarningKind};
 pub use eval::{Blocker, Decision};
 pub use explain::{
     ConditionTrace, Explanation, NotApplied, Reason, StatementRef, UnresolvedVariable,

@@ -275,6 +275,7 @@ pub const CHECKS: &[Check] = &[
     check!("EMPTY_SID", Warning, "an empty `Sid`", GRAMMAR),
     check!("NULL_ENTRY", Warning, "a `null` entry in a list, ignored", GRAMMAR),
     check!("EMPTY_PRINCIPAL_LIST", Warning, "a principal list that names no one", PRINCIPAL),
+    check!("EMPTY_CONDITION_VALUES", Warning, "an empty condition value list: a plain operator never matches, a negated one always does", OPERATORS),
     check!("POLICY_WARNING", Warning, "any other warning `validate` reports", GRAMMAR),
     // 2. Variables.
     check!("VARIABLE_UNSUPPORTED_IN_VERSION", Error, "`${…}` in a 2008-10-17 or Version-less policy, where it is literal text", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-variable-unsupported-in-version"),

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::error::PolicyErrorKind;
+use crate::error::{PolicyErrorKind, WarningKind};
 use crate::json::{self, Member, Node, Value};
 use crate::limits::Limits;
 use crate::policy::{
@@ -27,7 +27,7 @@ pub(crate) struct Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Problem {
     Error(PolicyErrorKind),
-    Warning(String),
+    Warning(WarningKind, String),
 }
 
 /// Collects diagnostics for one document.
@@ -49,13 +49,19 @@ impl Diagnostics {
         });
     }
 
-    pub fn warn(&mut self, path: &str, offset: usize, message: impl Into<String>) {
+    pub fn warn(
+        &mut self,
+        path: &str,
+        offset: usize,
+        kind: WarningKind,
+        message: impl Into<String>,
+    ) {
         self.items.push(Diagnostic {
             path: path.to_owned(),
             offset,
             statement: self.statement,
             sid: self.sid.clone(),
-            problem: Problem::Warning(message.into()),
+            problem: Problem::Warning(kind, message.into()),
         });
     }
 
@@ -196,7 +202,8 @@ impl DocumentParser<'_> {
             self.diags.warn(
                 "",
                 root.span.start,
-                "no `Version`: policy variables are not substituted (2008-10-17 semantics); add \"Version\": \"2012-10-17\"",
+                WarningKind::MissingVersion,
+"no `Version`: policy variables are not substituted (2008-10-17 semantics); add \"Version\": \"2012-10-17\"",
             );
         }
         let Some(statement_node) = statement_node else {
@@ -223,7 +230,8 @@ impl DocumentParser<'_> {
                     self.diags.warn(
                         "Version",
                         member.value.span.start,
-                        "IAM rejects managed policies with Version 2008-10-17; policy variables are not substituted",
+                        WarningKind::LegacyVersion,
+"IAM rejects managed policies with Version 2008-10-17; policy variables are not substituted",
                     );
                 }
                 Version::V2008_10_17
@@ -258,6 +266,7 @@ impl DocumentParser<'_> {
                     self.diags.warn(
                         "Id",
                         member.value.span.start,
+                        WarningKind::UnusedId,
                         "`Id` is not used in identity-based policies",
                     );
                 }
@@ -526,6 +535,7 @@ impl DocumentParser<'_> {
             self.diags.warn(
                 path,
                 start,
+                WarningKind::AllowWithNotAction,
                 "`Allow` with `NotAction` grants every other action of every service (A3)",
             );
         }
@@ -552,7 +562,8 @@ impl DocumentParser<'_> {
             return None;
         }
         if s.is_empty() {
-            self.diags.warn(path, node.span.start, "empty `Sid`");
+            self.diags
+                .warn(path, node.span.start, WarningKind::EmptySid, "empty `Sid`");
         } else if !s.chars().all(|c| c.is_ascii_alphanumeric())
             && matches!(
                 self.policy_type,
@@ -622,8 +633,12 @@ impl DocumentParser<'_> {
                     match &item.value {
                         Value::String(s) => out.extend(self.item(&item_path, item, s)),
                         Value::Null if allow_null => {
-                            self.diags
-                                .warn(&item_path, item.span.start, "`null` entry is ignored");
+                            self.diags.warn(
+                                &item_path,
+                                item.span.start,
+                                WarningKind::NullEntry,
+                                "`null` entry is ignored",
+                            );
                         }
                         _ => self.diags.error(
                             &item_path,
@@ -700,6 +715,7 @@ impl DocumentParser<'_> {
                         self.diags.warn(
                             &member_path,
                             member.value.span.start,
+                            WarningKind::EmptyPrincipalList,
                             "empty principal list names no one",
                         );
                     }
@@ -826,7 +842,8 @@ impl DocumentParser<'_> {
                 self.diags.warn(
                     path,
                     node.span.start,
-                    "empty value list: a plain operator never matches it and a negated one always does",
+                    WarningKind::EmptyConditionValues,
+"empty value list: a plain operator never matches it and a negated one always does",
                 );
                 Some(Vec::new())
             }

@@ -301,7 +301,11 @@ fn split(
         };
         match d.problem {
             Problem::Error(kind) => errors.push(PolicyError::new(location, kind)),
-            Problem::Warning(message) => warnings.push(Warning { location, message }),
+            Problem::Warning(kind, message) => warnings.push(Warning {
+                location,
+                kind,
+                message,
+            }),
         }
     }
     (errors, warnings)

@@ -8,7 +8,7 @@
 //! (check 7), which reports it as a security warning.
 
 use super::{At, Cx, FindingType};
-use crate::error::{Location as ErrorLocation, PolicyErrorKind};
+use crate::error::{Location as ErrorLocation, PolicyErrorKind, WarningKind};
 use crate::set::validate;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
@@ -19,7 +19,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         cx.report_as(FindingType::Error, code, error.kind().to_string(), &[at]);
     }
     for warning in &report.warnings {
-        let Some(code) = warning_code(warning.message()) else {
+        let Some(code) = warning_code(warning.kind()) else {
             continue;
         };
         let at = at(cx, warning.location());
@@ -76,23 +76,23 @@ fn variable_code(message: &str) -> &'static str {
 
 /// The code for a `validate` warning, or `None` for one another check
 /// reports better.
-fn warning_code(message: &str) -> Option<&'static str> {
-    const PREFIXES: &[(&str, Option<&str>)] = &[
-        ("no `Version`", Some("MISSING_VERSION")),
-        (
-            "IAM rejects managed policies with Version 2008-10-17",
-            Some("LEGACY_VERSION"),
-        ),
-        ("`Id` is not used", Some("UNUSED_ID")),
-        ("empty `Sid`", Some("EMPTY_SID")),
-        ("`null` entry", Some("NULL_ENTRY")),
-        ("empty principal list", Some("EMPTY_PRINCIPAL_LIST")),
-        ("`Allow` with `NotAction`", None),
-    ];
-    PREFIXES
-        .iter()
-        .find(|(prefix, _)| message.starts_with(prefix))
-        .map_or(Some("POLICY_WARNING"), |(_, code)| *code)
+fn warning_code(kind: WarningKind) -> Option<&'static str> {
+    match kind {
+        WarningKind::MissingVersion => Some("MISSING_VERSION"),
+        WarningKind::LegacyVersion => Some("LEGACY_VERSION"),
+        WarningKind::UnusedId => Some("UNUSED_ID"),
+        WarningKind::EmptySid => Some("EMPTY_SID"),
+        WarningKind::NullEntry => Some("NULL_ENTRY"),
+        WarningKind::EmptyPrincipalList => Some("EMPTY_PRINCIPAL_LIST"),
+        WarningKind::EmptyConditionValues => Some("EMPTY_CONDITION_VALUES"),
+        // ALLOW_WITH_NOT_ACTION reports it with a better message.
+        WarningKind::AllowWithNotAction => None,
+        #[allow(
+            unreachable_patterns,
+            reason = "kinds added to WarningKind later get the generic code"
+        )]
+        _ => Some("POLICY_WARNING"),
+    }
 }
 
 /// A `validate` location (line and character column) as byte offsets.
