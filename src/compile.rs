@@ -113,6 +113,34 @@ pub(crate) fn compile_document(
     }
 }
 
+/// Why an ARN pattern was rejected.
+enum ArnError {
+    /// Not an ARN of a shape IAM accepts.
+    Shape(String),
+    /// A malformed variable.
+    Variable(String),
+    /// A variable before the fifth colon (R5: "You can't use a variable to
+    /// replace parts of the ARN before the fifth colon").
+    VariableInHead,
+}
+
+impl ArnError {
+    /// The error for a `Resource` entry `value` (condition values report
+    /// `Shape` as an invalid condition value instead).
+    fn into_kind(self, value: &str) -> PolicyErrorKind {
+        match self {
+            ArnError::Shape(reason) => PolicyErrorKind::Resource {
+                value: value.to_owned(),
+                reason,
+            },
+            ArnError::Variable(message) => PolicyErrorKind::Variable(message),
+            ArnError::VariableInHead => PolicyErrorKind::VariableNotAllowed {
+                element: "the partition, service, region or account of an ARN (only after the fifth colon)".into(),
+            },
+        }
+    }
+}
+
 struct Compiler<'a> {
     substitute: bool,
     options: &'a Options,
@@ -200,9 +228,9 @@ impl Compiler<'_> {
             self.diags.error(
                 &item.path,
                 item.offset,
-                PolicyErrorKind::Variable(format!(
-                    "policy variables are not allowed in {element}; they are supported in Resource and in String, ARN and Bool condition values"
-                )),
+                PolicyErrorKind::VariableNotAllowed {
+                    element: element.to_owned(),
+                },
             );
             return false;
         }
@@ -268,10 +296,6 @@ impl Compiler<'_> {
             return None;
         }
         let mut vars = Vec::new();
-        let error = |reason: String| PolicyErrorKind::Resource {
-            value: item.text.clone(),
-            reason,
-        };
         match self.arn_pattern(&item.text, true, &mut vars) {
             Ok(pattern) => Some(ResourceEntry {
                 pattern,
@@ -279,7 +303,8 @@ impl Compiler<'_> {
                 source: item.text.as_str().into(),
             }),
             Err(reason) => {
-                self.diags.error(&item.path, item.offset, error(reason));
+                self.diags
+                    .error(&item.path, item.offset, reason.into_kind(&item.text));
                 None
             }
         }
@@ -293,7 +318,7 @@ impl Compiler<'_> {
         text: &str,
         is_resource: bool,
         vars: &mut Vec<Variable>,
-    ) -> Result<ArnPattern, String> {
+    ) -> Result<ArnPattern, ArnError> {
         if text == "*" {
             return Ok(ArnPattern::Any);
         }
@@ -305,11 +330,13 @@ impl Compiler<'_> {
             }
             tokenize(segment, Wildcards::Honoured, substitute, vars)
                 .map(Pattern::from_tokens)
-                .map_err(|e| e.to_string())
+                .map_err(|e| ArnError::Variable(e.to_string()))
         };
         let Some(rest) = text.strip_prefix("arn:") else {
             if is_resource {
-                return Err("a resource must be `*` or an ARN (`arn:partition:service:region:account:resource`)".into());
+                return Err(ArnError::Shape(
+                    "a resource must be `*` or an ARN (`arn:partition:service:region:account:resource`)".into(),
+                ));
             }
             return tok(text, vars).map(ArnPattern::Literal);
         };
@@ -317,8 +344,7 @@ impl Compiler<'_> {
         if is_resource && self.substitute {
             if let Some(head) = parts.get(..parts.len().saturating_sub(1).min(4)) {
                 if head.iter().any(|p| has_variable_syntax(p)) {
-                    // R5: "You can't use a variable to replace parts of the ARN before the fifth colon".
-                    return Err("policy variables may appear only in the resource part, after the fifth colon".into());
+                    return Err(ArnError::VariableInHead);
                 }
             }
         }
@@ -346,7 +372,9 @@ impl Compiler<'_> {
                 segments: segments.into(),
             });
         }
-        Err("an ARN needs six colon-separated parts (`arn:partition:service:region:account:resource`), or its last part must end in `*`".into())
+        Err(ArnError::Shape(
+            "an ARN needs six colon-separated parts (`arn:partition:service:region:account:resource`), or its last part must end in `*`".into(),
+        ))
     }
 
     /// Parses every value with `parse`, reporting each one that fails.
@@ -498,9 +526,14 @@ impl Compiler<'_> {
                             vars: vars.into(),
                             source: item.text.as_str().into(),
                         }),
-                        Err(reason) => {
+                        Err(ArnError::Shape(reason)) => {
                             self.diags
                                 .error(&item.path, item.offset, invalid(item, &reason));
+                            ok = false;
+                        }
+                        Err(other) => {
+                            self.diags
+                                .error(&item.path, item.offset, other.into_kind(&item.text));
                             ok = false;
                         }
                     }

@@ -137,9 +137,15 @@ pub enum PolicyErrorKind {
         /// What is wrong.
         reason: String,
     },
-    /// A malformed or misplaced policy variable (V1-V3).
+    /// A malformed policy variable (V1, V3).
     #[error("{0}")]
     Variable(String),
+    /// A policy variable where IAM does not substitute them (V2, R5).
+    #[error("policy variables are not allowed in {element}; they are supported in the resource part of Resource and in String, ARN and Bool condition values")]
+    VariableNotAllowed {
+        /// Where the variable stood.
+        element: String,
+    },
     /// A character IAM does not accept in policies (G11).
     #[error("character {0:?} is not allowed in a policy (only tab, newline, carriage return and U+0020 to U+00FF)")]
     Character(char),

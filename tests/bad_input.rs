@@ -341,34 +341,34 @@ bad!(null_if_exists, Identity,
 
 bad!(variable_in_action, Identity,
     one(r#""Effect":"Allow","Action":"s3:${aws:username}","Resource":"*""#),
-    K::Variable(m) if m.contains("not allowed in Action"), "Statement[0].Action", at "\"s3:${");
+    K::VariableNotAllowed { element } if element == "Action", "Statement[0].Action", at "\"s3:${");
 bad!(variable_in_not_action, Identity,
     one(r#""Effect":"Deny","NotAction":["s3:Get*","${aws:username}:*"],"Resource":"*""#),
-    K::Variable(m) if m.contains("Action"), "Statement[0].NotAction[1]", at "\"${aws:username}:*\"");
+    K::VariableNotAllowed { element } if element == "Action", "Statement[0].NotAction[1]", at "\"${aws:username}:*\"");
 bad!(variable_in_principal, Resource,
     one(r#""Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/${aws:username}"},"Action":"s3:*","Resource":"*""#),
-    K::Variable(m) if m.contains("Principal"), "Statement[0].Principal.AWS", at "\"arn:aws:iam");
+    K::VariableNotAllowed { element } if element == "Principal", "Statement[0].Principal.AWS", at "\"arn:aws:iam");
 bad!(variable_in_numeric_condition, Identity,
     cond(r#"{"NumericLessThan":{"s3:max-keys":"${aws:username}"}}"#),
-    K::Variable(m) if m.contains("`NumericLessThan` values"),
+    K::VariableNotAllowed { element } if element == "`NumericLessThan` values",
     "Statement[0].Condition.NumericLessThan.s3:max-keys", at "\"${");
 bad!(variable_in_date_condition, Identity,
     cond(r#"{"DateLessThan":{"aws:CurrentTime":"${aws:EpochTime}"}}"#),
-    K::Variable(m) if m.contains("`DateLessThan` values"),
+    K::VariableNotAllowed { element } if element == "`DateLessThan` values",
     "Statement[0].Condition.DateLessThan.aws:CurrentTime", at "\"${");
 bad!(variable_in_ip_condition, Identity,
     cond(r#"{"IpAddress":{"aws:SourceIp":"${aws:username}"}}"#),
-    K::Variable(_), "Statement[0].Condition.IpAddress.aws:SourceIp", at "\"${");
+    K::VariableNotAllowed { .. }, "Statement[0].Condition.IpAddress.aws:SourceIp", at "\"${");
 bad!(variable_in_condition_key, Identity,
     cond(r#"{"StringEquals":{"aws:PrincipalTag/${aws:username}":"x"}}"#),
-    K::Variable(m) if m.contains("condition keys"),
+    K::VariableNotAllowed { element } if element == "condition keys",
     "Statement[0].Condition.StringEquals[\"aws:PrincipalTag/${aws:username}\"]", at "\"aws:PrincipalTag");
 bad!(variable_before_fifth_colon, Identity,
     one(r#""Effect":"Allow","Action":"*","Resource":"arn:aws:s3:${aws:username}::b""#),
-    K::Resource { reason, .. } if reason.contains("fifth colon"), "Statement[0].Resource", at "\"arn:");
+    K::VariableNotAllowed { element } if element.contains("fifth colon"), "Statement[0].Resource", at "\"arn:");
 bad!(variable_without_closing_brace, Identity,
     one(r#""Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/${aws:username""#),
-    K::Resource { reason, .. } if reason.contains("closing"), "Statement[0].Resource", at "\"arn:");
+    K::Variable(m) if m.contains("closing"), "Statement[0].Resource", at "\"arn:");
 bad!(empty_variable_in_condition, Identity,
     cond(r#"{"StringLike":{"s3:prefix":"home/${}/*"}}"#),
     K::Variable(m) if m.contains("names no key"), "Statement[0].Condition.StringLike.s3:prefix", at "\"home/");

@@ -124,3 +124,25 @@ fn c7_bare_operator_with_unreadable_values_fails_closed() {
         "C7: several readable values do not match"
     );
 }
+
+// R5. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+// "You can't use a variable to replace parts of the ARN before the fifth colon":
+// a misplaced variable, reported as such by validate and lint alike.
+#[test]
+fn r5_variable_before_fifth_colon_is_a_misplaced_variable() {
+    use iam_eval::lint::{lint, LintConfig};
+    use iam_eval::{validate, Options, PolicyErrorKind, PolicyType};
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:${aws:username}::b/*"}}"#;
+    let report = validate(text, PolicyType::Identity, &Options::default());
+    assert!(matches!(
+        report.errors[0].kind(),
+        PolicyErrorKind::VariableNotAllowed { .. }
+    ));
+    let findings = lint(text, PolicyType::Identity, &LintConfig::default());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.issue_code == "VARIABLE_UNSUPPORTED_IN_ELEMENT"),
+        "{findings:?}"
+    );
+}

@@ -44,9 +44,6 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
         PolicyErrorKind::Effect(_) => "INVALID_EFFECT",
         PolicyErrorKind::Sid(_) => "INVALID_SID",
         PolicyErrorKind::Action { .. } => "INVALID_ACTION",
-        PolicyErrorKind::Resource { reason, .. } if reason.starts_with("policy variable") => {
-            variable_code(reason)
-        }
         PolicyErrorKind::Resource { .. } => "INVALID_RESOURCE",
         PolicyErrorKind::Principal { .. } => "INVALID_PRINCIPAL",
         PolicyErrorKind::UnknownOperator(_) => "INVALID_OPERATOR",
@@ -54,7 +51,8 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
             "DUPLICATE_KEYS_WITH_DIFFERENT_CASE"
         }
         PolicyErrorKind::ConditionValue { .. } => "INVALID_CONDITION_VALUE",
-        PolicyErrorKind::Variable(message) => variable_code(message),
+        PolicyErrorKind::Variable(_) => "INVALID_VARIABLE",
+        PolicyErrorKind::VariableNotAllowed { .. } => "VARIABLE_UNSUPPORTED_IN_ELEMENT",
         PolicyErrorKind::Character(_) => "INVALID_CHARACTER",
         PolicyErrorKind::Limit { .. } => "LIMIT_EXCEEDED",
         #[allow(
@@ -62,15 +60,6 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
             reason = "kinds added to PolicyErrorKind later get the generic code"
         )]
         _ => "POLICY_ERROR",
-    }
-}
-
-/// A misplaced variable (V2) or a malformed one (V1, V3).
-fn variable_code(message: &str) -> &'static str {
-    if message.contains("not allowed") {
-        "VARIABLE_UNSUPPORTED_IN_ELEMENT"
-    } else {
-        "INVALID_VARIABLE"
     }
 }
 
