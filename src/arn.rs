@@ -7,7 +7,7 @@
 //! the split, so an identity id such as `us-east-1:1111` cannot shift the
 //! segments (V6).
 
-use crate::pattern::{literal_eq, Case, Pattern};
+use crate::pattern::{literal_eq, Case, Pattern, Token};
 
 /// A borrowed ARN split at its first five colons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,50 @@ impl ArnOffsets {
     }
 }
 
+/// The text an [`ArnPattern`] is matched against, with the offsets of its
+/// first five colons. The common patterns (a literal head, or literal
+/// segments then `*`) match the text as it is; the others split it.
+pub(crate) struct ArnText<'a> {
+    text: &'a str,
+    offsets: Option<ArnOffsets>,
+}
+
+impl<'a> ArnText<'a> {
+    /// `text`, whose ARN splits were found when it was stored (`None`: not an ARN).
+    pub fn with_offsets(text: &'a str, offsets: Option<ArnOffsets>) -> Self {
+        ArnText { text, offsets }
+    }
+
+    /// `text`, split now.
+    pub fn parse(text: &'a str) -> Self {
+        ArnText {
+            text,
+            offsets: Arn::parse(text).map(|a| a.offsets()),
+        }
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The segments, when the text is an ARN.
+    pub fn arn(&self) -> Option<Arn<'a>> {
+        self.offsets.and_then(|o| o.arn(self.text))
+    }
+
+    /// Whether the text is an ARN.
+    pub fn is_arn(&self) -> bool {
+        self.offsets.is_some()
+    }
+
+    /// The resource part (after the fifth colon), without splitting the head.
+    pub fn resource(&self) -> Option<&'a str> {
+        let [.., account_end] = self.offsets?.ends;
+        self.text.get(account_end + 1..)
+    }
+}
+
 /// Options that change how ARN patterns match (⚠ R4, R6 in SEMANTICS.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ArnMatchCase {
@@ -147,15 +191,10 @@ impl ArnPattern {
         }
     }
 
-    /// Matches `text` (the full request ARN), using `arn` when it parsed.
+    /// Matches `subject` (the full request ARN, or a condition value).
     /// `vars` holds resolved variable values for the resource part.
-    pub fn is_match(
-        &self,
-        text: &str,
-        arn: Option<&Arn<'_>>,
-        vars: &[&str],
-        case: ArnMatchCase,
-    ) -> bool {
+    pub fn is_match(&self, subject: &ArnText<'_>, vars: &[&str], case: ArnMatchCase) -> bool {
+        let text = subject.text();
         match self {
             ArnPattern::Any => true,
             ArnPattern::Never => false,
@@ -166,27 +205,43 @@ impl ArnPattern {
                 head_prefix,
                 resource,
             } => {
-                let Some(arn) = arn else { return false };
+                if !subject.is_arn() {
+                    return false;
+                }
+                // The split is found from the literals, and no wildcard in the
+                // head means R4's crossing star cannot apply.
                 if let Some(literal) = head_literal {
-                    // No wildcard in the head, so R4's crossing star cannot apply.
-                    return literal_eq(literal, arn.head_text, case.head)
-                        && resource.is_match(arn.resource, vars, case.resource);
+                    // The literal holds exactly the head's three colons, so
+                    // when the text after `arn:` starts with it and a colon,
+                    // the resource part is what follows.
+                    let head_end = "arn:".len() + literal.len();
+                    return text
+                        .get("arn:".len()..head_end)
+                        .is_some_and(|head| literal_eq(literal, head, case.head))
+                        && text.as_bytes().get(head_end) == Some(&b':')
+                        && text
+                            .get(head_end + 1..)
+                            .is_some_and(|part| resource.is_match(part, vars, case.resource));
                 }
                 if let (Some(prefix), false) = (head_prefix, case.star_crosses_colons) {
-                    // Neither side's head segments hold a colon, so the
-                    // literal segments match exactly when the head text
-                    // starts with them; the `*` segments match anything.
-                    return arn
-                        .head_text
-                        .get(..prefix.len())
+                    // Neither side's head segments hold a colon, and fewer
+                    // than four are literal, so the literal segments match
+                    // exactly when the text after `arn:` starts with them;
+                    // the `*` segments match anything.
+                    let head = "arn:".len();
+                    return text
+                        .get(head..head + prefix.len())
                         .is_some_and(|start| literal_eq(prefix, start, case.head))
-                        && resource.is_match(arn.resource, vars, case.resource);
+                        && subject
+                            .resource()
+                            .is_some_and(|part| resource.is_match(part, vars, case.resource));
                 }
+                let Some(arn) = subject.arn() else {
+                    return false;
+                };
                 for (index, (pattern, part)) in head.iter().zip(arn.head).enumerate() {
-                    if case.star_crosses_colons
-                        && pattern.tokens().last() == Some(&crate::pattern::Token::Star)
-                    {
-                        return self.crossing_match(index, text, arn, vars, case);
+                    if case.star_crosses_colons && pattern.tokens().last() == Some(&Token::Star) {
+                        return self.crossing_match(index, text, &arn, vars, case);
                     }
                     if !pattern.is_match(part, vars, case.head) {
                         return false;
@@ -195,7 +250,9 @@ impl ArnPattern {
                 resource.is_match(arn.resource, vars, case.resource)
             }
             ArnPattern::Short { segments } => {
-                let Some(arn) = arn else { return false };
+                let Some(arn) = subject.arn() else {
+                    return false;
+                };
                 let last = segments.len().saturating_sub(1);
                 for (index, pattern) in segments.iter().enumerate() {
                     if index == last {
@@ -213,8 +270,6 @@ impl ArnPattern {
         }
     }
 
-    /// Doc-literal R4 mode: the head segment at `index` ends in `*`, so it
-    /// matches a prefix of the remaining text and the rest is matched as a
     /// whole glob against the remainder.
     fn crossing_match(
         &self,
@@ -231,11 +286,11 @@ impl ArnPattern {
         let mut tokens = Vec::new();
         for (i, pattern) in head.iter().enumerate().skip(index) {
             if i > index {
-                tokens.push(crate::pattern::Token::Lit(":".into()));
+                tokens.push(Token::Lit(":".into()));
             }
             tokens.extend(pattern.tokens().iter().cloned());
         }
-        tokens.push(crate::pattern::Token::Lit(":".into()));
+        tokens.push(Token::Lit(":".into()));
         tokens.extend(resource.tokens().iter().cloned());
         let glob = Pattern::from_tokens(tokens);
         glob.is_match(arn.rest_from(text, index), vars, case.head)
@@ -249,7 +304,7 @@ fn head_prefix(head: &[Pattern; 4]) -> Option<Box<str>> {
     let rest_any = head
         .iter()
         .skip(literals)
-        .all(|p| p.tokens() == [crate::pattern::Token::Star]);
+        .all(|p| p.tokens() == [Token::Star]);
     if literals == 0 || literals == head.len() || !rest_any {
         return None;
     }
@@ -314,7 +369,8 @@ mod tests {
                 "{head:?}"
             );
             for text in texts {
-                let arn = Arn::parse(text).unwrap();
+                let arn = ArnText::parse(text);
+                assert!(arn.is_arn(), "{text}");
                 for head_case in [Case::Sensitive, Case::AsciiInsensitive] {
                     let case = ArnMatchCase {
                         head: head_case,
@@ -322,8 +378,8 @@ mod tests {
                         star_crosses_colons: false,
                     };
                     assert_eq!(
-                        pattern.is_match(text, Some(&arn), &[], case),
-                        general.is_match(text, Some(&arn), &[], case),
+                        pattern.is_match(&arn, &[], case),
+                        general.is_match(&arn, &[], case),
                         "{head:?} {text} {head_case:?}"
                     );
                 }
@@ -342,6 +398,79 @@ mod tests {
         assert!(no(["*", "s3", "*", "*"]), "leading star");
         assert!(no(["aws", "s3", "us-*", "*"]), "partial star");
         assert!(no(["aws", "*", "us-east-1", "*"]), "literal after a star");
+    }
+
+    /// A literal head compared without splitting the text gives the
+    /// segment-wise answer (R1, V6: an identity id with a colon cannot shift
+    /// the segments).
+    #[test]
+    fn literal_head_agrees_with_segments() {
+        let sub = "us-east-1:1111";
+        let resources = [
+            vec![
+                Token::Lit("b/private/".into()),
+                Token::Var(0),
+                Token::Lit("/".into()),
+                Token::Star,
+            ],
+            vec![
+                Token::Lit("b/".into()),
+                Token::Star,
+                Token::Lit(":x".into()),
+            ],
+            vec![Token::Star],
+            vec![Token::Lit("table/t".into())],
+        ];
+        let texts = [
+            "arn:aws:s3:::b/private/us-east-1:1111/a.txt",
+            "arn:aws:s3:::b/private/us-east-1:2222/a.txt",
+            "arn:aws:s3:::b/private/us-east-1:1111",
+            "arn:aws:s3:::b/k:x",
+            "arn:aws:s3::1:b/k:x",
+            "arn:aws:s3:us-east-1::b/private/us-east-1:1111/a",
+            "arn:aws:s3:::table/t",
+            "arn:aws:s3:::",
+            "arn:aws:s3::",
+            "arn:AWS:s3:::b/k:x",
+            "b/private/us-east-1:1111/a.txt",
+        ];
+        for resource in resources {
+            let pattern = ArnPattern::full(
+                ["aws", "s3", "", ""].map(Pattern::wildcard),
+                Pattern::from_tokens(resource),
+            );
+            let ArnPattern::Full {
+                head,
+                head_literal,
+                resource,
+                ..
+            } = &pattern
+            else {
+                unreachable!()
+            };
+            assert!(head_literal.is_some());
+            let segments = ArnPattern::Full {
+                head: head.clone(),
+                head_literal: None,
+                head_prefix: None,
+                resource: resource.clone(),
+            };
+            for text in texts {
+                let subject = ArnText::parse(text);
+                for head_case in [Case::Sensitive, Case::AsciiInsensitive] {
+                    let case = ArnMatchCase {
+                        head: head_case,
+                        resource: Case::Sensitive,
+                        star_crosses_colons: false,
+                    };
+                    assert_eq!(
+                        pattern.is_match(&subject, &[sub], case),
+                        segments.is_match(&subject, &[sub], case),
+                        "{text} {head_case:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

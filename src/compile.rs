@@ -62,6 +62,8 @@ pub(crate) struct CompiledStatement {
     pub end: Position,
     pub principal: Option<PrincipalMatcher>,
     pub actions: ActionMatcher,
+    /// The services `actions` can match ([`crate::index::service_mask`]).
+    pub service_mask: u64,
     pub resources: Option<ResourceMatcher>,
     pub conditions: Box<[Condition]>,
 }
@@ -208,6 +210,7 @@ impl Compiler<'_> {
         if self.diags.has_errors_since(errors_before) {
             return None;
         }
+        let actions = actions?;
         Some(CompiledStatement {
             index: s.index,
             sid: s.sid.as_deref().map(Arc::from),
@@ -215,7 +218,8 @@ impl Compiler<'_> {
             start: position(lines, text, s.span.start),
             end: position(lines, text, s.span.end),
             principal,
-            actions: actions?,
+            service_mask: crate::index::service_mask(&actions),
+            actions,
             resources,
             conditions: conditions.into(),
         })

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 
-use crate::arn::{Arn, ArnMatchCase, ArnPattern};
+use crate::arn::{ArnMatchCase, ArnPattern, ArnText};
 use crate::options::{BareMultiValue, Options};
 use crate::pattern::{Case, Pattern};
 use crate::request::{Context, ContextValue};
@@ -428,7 +428,7 @@ impl Condition {
             Operands::Arns(arns) => {
                 // O7: component-wise and case-sensitive. A value that is not an
                 // ARN matches only a bare `*`.
-                let arn = Arn::parse(value);
+                let subject = ArnText::parse(value);
                 let case = ArnMatchCase {
                     head: Case::Sensitive,
                     resource: Case::Sensitive,
@@ -436,10 +436,8 @@ impl Condition {
                 };
                 arns.iter().any(|op| {
                     resolve(&op.vars, context, resolved)
-                        && (arn.is_some() || matches!(op.pattern, ArnPattern::Any))
-                        && op
-                            .pattern
-                            .is_match(value, arn.as_ref(), resolved.as_slice(), case)
+                        && (subject.is_arn() || matches!(op.pattern, ArnPattern::Any))
+                        && op.pattern.is_match(&subject, resolved.as_slice(), case)
                 })
             }
             Operands::Null(_) => return None,

@@ -8,7 +8,7 @@
 //! statement's result to an observer, which is a no-op closure when only the
 //! decision is wanted, so deciding allocates nothing.
 
-use crate::arn::{Arn, ArnMatchCase};
+use crate::arn::{ArnMatchCase, ArnText};
 use crate::compile::{CompiledPolicy, CompiledStatement, ResourceMatcher};
 use crate::condition::Outcome;
 use crate::index::Group;
@@ -87,11 +87,12 @@ impl StatementResult {
     }
 }
 
-/// The request, split once per evaluation.
+/// The request, as the statements read it during one evaluation.
 pub(crate) struct Prepared<'r> {
     pub action: &'r str,
-    pub resource: &'r str,
-    pub arn: Option<Arn<'r>>,
+    /// The action's service, for the per-statement filter.
+    pub service_bit: u64,
+    pub resource: ArnText<'r>,
     pub context: &'r Context,
     request: &'r Request,
     caller: std::cell::OnceCell<Option<Caller<'r>>>,
@@ -102,8 +103,8 @@ impl<'r> Prepared<'r> {
     pub fn new(request: &'r Request) -> Self {
         Prepared {
             action: request.action(),
-            resource: request.resource(),
-            arn: request.resource_arn(),
+            service_bit: request.service_bit(),
+            resource: request.resource_text(),
             context: request.context(),
             request,
             caller: std::cell::OnceCell::new(),
@@ -180,10 +181,7 @@ fn resources_match(
                 buffer.as_slice()
             }
         };
-        if entry
-            .pattern
-            .is_match(request.resource, request.arn.as_ref(), vars, case)
-        {
+        if entry.pattern.is_match(&request.resource, vars, case) {
             any = true;
             break;
         }
@@ -210,6 +208,27 @@ pub(crate) fn evaluate_statement(
     if !action_matches(statement, request.action) {
         return StatementResult::NotApplicable(Miss::Action);
     }
+    if statement.principal.is_some() || !statement.conditions.is_empty() {
+        return principal_resource_and_conditions(statement, request, options);
+    }
+    // Action and resource alone, the usual identity-policy statement.
+    match &statement.resources {
+        None => StatementResult::Applies(None),
+        Some(resources) => match resources_match(resources, request, options) {
+            Some(true) => StatementResult::Applies(None),
+            Some(false) => StatementResult::NotApplicable(Miss::Resource),
+            None => StatementResult::FailedClosed(Miss::NotResourceUnresolved),
+        },
+    }
+}
+
+/// The rest of E1 for a statement with a principal or conditions.
+#[inline(never)]
+fn principal_resource_and_conditions(
+    statement: &CompiledStatement,
+    request: &Prepared<'_>,
+    options: &Options,
+) -> StatementResult {
     let principal = match &statement.principal {
         None => None,
         Some(matcher) => match matcher.admits(request.caller().as_ref()) {
@@ -433,12 +452,7 @@ impl Walker {
         }
     }
 
-    fn finish(
-        mut self,
-        prepared: &Prepared<'_>,
-        request: &Request,
-        participation: Participation,
-    ) -> Verdict {
+    fn finish(mut self, prepared: &Prepared<'_>, participation: Participation) -> Verdict {
         self.close_level();
         let boundary = self.boundary;
         let verdict = |decision, blocker| Verdict {
@@ -457,7 +471,6 @@ impl Walker {
         }
         let blocker = grant(
             prepared,
-            request,
             participation,
             Grants {
                 identity: self.identity,
@@ -504,11 +517,12 @@ where
             walker.record(policy.policy_type, statement.effect, result);
         }
     }
-    walker.finish(&prepared, request, participation)
+    walker.finish(&prepared, participation)
 }
 
-/// The decision alone: like [`walk`], but visits only the statements the
-/// index says may match the request's action and resource. Allocates nothing.
+/// The decision alone: like [`walk`], but visits only the statements that
+/// may match the request's action and resource (see [`visit_candidates`]).
+/// Allocates nothing.
 pub(crate) fn decide(
     policies: &[CompiledPolicy],
     groups: &[Group],
@@ -517,6 +531,11 @@ pub(crate) fn decide(
 ) -> Verdict {
     let prepared = Prepared::new(request);
     let participation = Participation::for_caller(prepared.caller_shape());
+    if let [group] = groups {
+        if group.policy_type == PolicyType::Identity {
+            return decide_identity_only(policies, group, &prepared, participation, options);
+        }
+    }
     let mut walker = Walker::new();
     for group in groups {
         let policy_type = group.policy_type;
@@ -524,30 +543,99 @@ pub(crate) fn decide(
             continue;
         }
         walker.enter(policy_type, group.level);
-        let members = policies.get(group.policies.clone()).unwrap_or_default();
-        let mut check = |statement: &CompiledStatement| {
+        visit_candidates(policies, group, &prepared, |statement| {
             let result = evaluate_statement(statement, &prepared, options);
             walker.record(policy_type, statement.effect, result);
-        };
-        // A few statements cost less to check than to look up.
-        let indexed = !group.small
-            && group.index.candidates(
-                prepared.action,
-                prepared.arn.as_ref().map(|arn| arn.resource),
-                |(p, s)| {
-                    if let Some(statement) = policies.get(p).and_then(|p| p.statements.get(s)) {
-                        check(statement);
-                    }
-                },
-            );
-        if !indexed {
-            members
-                .iter()
-                .flat_map(|p| p.statements.iter())
-                .for_each(&mut check);
+        });
+    }
+    walker.finish(&prepared, participation)
+}
+
+/// [`decide`] for a set of identity-based policies only (a role's
+/// policies, the usual embedding): an applicable Deny settles it at once
+/// (E2), and no other policy type needs a tally. Reaches the verdict the
+/// walker would.
+fn decide_identity_only(
+    policies: &[CompiledPolicy],
+    group: &Group,
+    prepared: &Prepared<'_>,
+    participation: Participation,
+    options: &Options,
+) -> Verdict {
+    let verdict = |decision, blocker| Verdict {
+        decision,
+        blocker,
+        allowed_by_organizations: None,
+        allowed_by_boundary: None,
+    };
+    if !participation.principal_side {
+        // E7, E8: identity policies do not take part; only a resource
+        // policy could have granted.
+        return verdict(Decision::ImplicitDeny, Some(Blocker::Resource));
+    }
+    let mut allowed = false;
+    let mut denied = false;
+    visit_candidates(policies, group, prepared, |statement| {
+        if denied {
+            return;
+        }
+        let result = evaluate_statement(statement, prepared, options);
+        if result.takes_effect(statement.effect) {
+            match statement.effect {
+                Effect::Deny => denied = true,
+                Effect::Allow => allowed = true,
+            }
+        }
+    });
+    if denied {
+        return verdict(Decision::ExplicitDeny, None);
+    }
+    let identity = Tally {
+        present: true,
+        allow: allowed,
+        deny: false,
+        allow_principal: None,
+    };
+    let grants = Grants {
+        identity,
+        resource: Tally::default(),
+        boundary: Tally::default(),
+        session: Tally::default(),
+        has_trust: false,
+    };
+    match grant(prepared, participation, grants) {
+        None => verdict(Decision::Allow, None),
+        blocker => verdict(Decision::ImplicitDeny, blocker),
+    }
+}
+
+/// Calls `check` on every statement of `group` that may match the request:
+/// through the index for a large group, else by a scan that skips
+/// statements whose actions cannot name the request's service.
+fn visit_candidates<'p>(
+    policies: &'p [CompiledPolicy],
+    group: &Group,
+    prepared: &Prepared<'_>,
+    mut check: impl FnMut(&'p CompiledStatement),
+) {
+    let indexed = group.index.as_ref().is_some_and(|index| {
+        index.candidates(prepared.action, prepared.resource.resource(), |(p, s)| {
+            if let Some(statement) = policies.get(p).and_then(|p| p.statements.get(s)) {
+                check(statement);
+            }
+        })
+    });
+    if indexed {
+        return;
+    }
+    let members = policies.get(group.policies.clone()).unwrap_or_default();
+    for policy in members {
+        for statement in policy.statements.iter() {
+            if statement.service_mask & prepared.service_bit != 0 {
+                check(statement);
+            }
         }
     }
-    walker.finish(&prepared, request, participation)
 }
 
 struct Grants {
@@ -560,12 +648,7 @@ struct Grants {
 
 /// Decides whether an Allow is granted once no Deny applied; returns the
 /// check that withheld it otherwise (E3, E5-E8).
-fn grant(
-    prepared: &Prepared<'_>,
-    request: &Request,
-    participation: Participation,
-    g: Grants,
-) -> Option<Blocker> {
+fn grant(prepared: &Prepared<'_>, participation: Participation, g: Grants) -> Option<Blocker> {
     let boundary_ok = !g.boundary.present || g.boundary.allow;
     let session_ok = !g.session.present || g.session.allow;
     if !participation.principal_side {
@@ -576,7 +659,7 @@ fn grant(
     // principal's (conformance README). The ARN's account segment is not
     // used: S3 ARNs have none, and the simulator takes `ResourceOwner`
     // explicitly.
-    let cross_account = request.resource_account().is_some_and(|r| {
+    let cross_account = prepared.request.resource_account().is_some_and(|r| {
         let principal_account = prepared.caller().as_ref().and_then(Caller::account);
         principal_account.is_some_and(|p| p != r)
     });

@@ -17,9 +17,12 @@
 //!    `:` (and the whole part). Everything else (`*`, `NotResource`, short
 //!    ARNs, several buckets, a leading wildcard) is checked linearly.
 //!
-//! Maps of at most [`FEW_MAX`] keys are searched linearly, and lists of at
-//! most [`KEYED_MIN`] statements are not keyed, so a three-statement policy
-//! pays a few length comparisons rather than a hash. The index only narrows:
+//! Groups of at most [`SCAN_MAX`] statements get no index: they are scanned,
+//! each statement first tested against the request's [`service_bit`], so a
+//! three-statement policy pays a few mask tests rather than a lookup, and
+//! compiling it builds no maps. In an index, maps of at most [`FEW_MAX`]
+//! keys are searched linearly, and lists of at most [`KEYED_MIN`]
+//! statements are not keyed. The index and the filter only narrow:
 //! every candidate is still evaluated in full, and a statement is placed in
 //! exactly one list per service, so none is visited twice. The decision
 //! tallies are order-independent, so the result equals the full walk's
@@ -29,7 +32,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::arn::ArnPattern;
-use crate::compile::{CompiledPolicy, CompiledStatement};
+use crate::compile::{ActionMatcher, CompiledPolicy, CompiledStatement};
 use crate::options::Options;
 use crate::pattern::Token;
 use crate::policy::PolicyType;
@@ -55,16 +58,16 @@ pub(crate) struct Group {
     pub policy_type: PolicyType,
     pub level: u32,
     pub policies: Range<usize>,
-    /// At most [`SMALL_GROUP`] statements: cheaper to check them all than to
-    /// consult the index.
-    pub small: bool,
-    pub index: ActionIndex,
+    /// `None` for groups of at most [`SCAN_MAX`] statements: scanning them,
+    /// filtered by [`service_bit`], costs less than a lookup, and skipping
+    /// the index keeps compiling a small policy cheap.
+    pub index: Option<ActionIndex>,
 }
 
-/// Groups of at most this many statements are walked, not looked up.
-pub(crate) const SMALL_GROUP: usize = 2;
+/// Groups of at most this many statements are scanned, not looked up.
+pub(crate) const SCAN_MAX: usize = 16;
 
-/// Splits sorted `policies` into groups and indexes each.
+/// Splits sorted `policies` into groups and indexes each large one.
 pub(crate) fn build(policies: &[CompiledPolicy], options: &Options) -> Box<[Group]> {
     let mut ranges: Vec<(PolicyType, u32, Range<usize>)> = Vec::new();
     for (i, policy) in policies.iter().enumerate() {
@@ -83,12 +86,50 @@ pub(crate) fn build(policies: &[CompiledPolicy], options: &Options) -> Box<[Grou
             Group {
                 policy_type,
                 level,
-                small: statements <= SMALL_GROUP,
-                index: ActionIndex::build(range.start, members, options),
+                index: (statements > SCAN_MAX)
+                    .then(|| ActionIndex::build(range.start, members, options)),
                 policies: range,
             }
         })
         .collect()
+}
+
+/// A one-bit summary of an action's service (the text before its first
+/// colon, or the whole action without one), ASCII-lowercased: a statement
+/// whose [`service_mask`] lacks the bit cannot match the action. Computed
+/// once per request, when it is built.
+pub(crate) fn service_bit(action: &str) -> u64 {
+    let service = action.split(':').next().unwrap_or_default();
+    // FNV-1a; the top six bits pick one of 64.
+    let hash = service.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    });
+    1 << (hash >> 58)
+}
+
+/// The services a statement's actions can match, as the union of their
+/// [`service_bit`]s; every bit when a pattern's service part has a wildcard
+/// (or no colon), or for `NotAction`.
+pub(crate) fn service_mask(actions: &ActionMatcher) -> u64 {
+    if actions.negated {
+        return u64::MAX;
+    }
+    actions
+        .patterns
+        .iter()
+        .fold(0, |mask, pattern| match literal_service(pattern.tokens()) {
+            Some(service) => mask | service_bit(service),
+            None => u64::MAX,
+        })
+}
+
+/// The literal service of an action pattern (`s3` in `s3:Get*`), if its
+/// service part has no wildcard.
+fn literal_service(tokens: &[Token]) -> Option<&str> {
+    match tokens.first() {
+        Some(Token::Lit(lit)) => lit.split_once(':').map(|(service, _)| service),
+        _ => None,
+    }
 }
 
 /// Level 1: statements by action service and name.
@@ -405,7 +446,7 @@ mod tests {
 
     fn ids(set: &PolicySet, action: &str, resource: &str) -> Vec<StatementId> {
         let groups = build(set.policies(), set.options());
-        let index = &groups[0].index;
+        let index = groups[0].index.as_ref().unwrap();
         let mut out = Vec::new();
         assert!(index.candidates(action, Some(resource), |id| out.push(id)));
         out.sort_unstable();
@@ -435,6 +476,32 @@ mod tests {
         );
         assert_eq!(ids(&set, "s3:PUTOBJECT", "b7"), vec![(0, 21), (0, 22)]);
         assert_eq!(ids(&set, "iam:PassRole", "b7/home"), vec![(0, 21)]);
+    }
+
+    /// The service filter may only rule a statement out when no action
+    /// pattern could match (A1: service prefixes compare case-insensitively).
+    #[test]
+    fn service_mask_admits_every_action_a_pattern_can_match() {
+        let mask = |actions: &str| {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow",{actions},"Resource":"*"}}}}"#
+            );
+            let set = PolicySet::from_json(&text).unwrap();
+            set.policies()[0].statements[0].service_mask
+        };
+        let s3 = mask(r#""Action":["s3:Get*","S3:PutObject"]"#);
+        assert_ne!(s3 & service_bit("S3:GetObject"), 0);
+        assert_ne!(s3 & service_bit("s3:ListBucket"), 0);
+        assert_eq!(s3.count_ones(), 1);
+        for every in [
+            r#""Action":"*""#,
+            r#""Action":"s3*:GetObject""#,
+            r#""Action":"?3:GetObject""#,
+            r#""NotAction":"s3:GetObject""#,
+        ] {
+            assert_eq!(mask(every), u64::MAX, "{every}");
+        }
+        assert_eq!(service_bit("s3"), service_bit("s3:x:y"));
     }
 
     #[test]

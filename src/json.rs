@@ -167,10 +167,14 @@ impl Parser<'_> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        /// Objects with fewer keys are checked for duplicates by a scan.
+        const LINEAR_KEYS: usize = 16;
         let depth = self.enter(depth)?;
         self.pos += 1; // '{'
         let mut members: Vec<Member> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        // Keys of a large object, hashed; a small one is searched instead,
+        // which costs less than cloning and hashing each key.
+        let mut seen: Option<HashSet<String>> = None;
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -187,7 +191,16 @@ impl Parser<'_> {
                 start: key_start,
                 end: self.pos,
             };
-            if !seen.insert(key.clone()) {
+            let duplicate = match &mut seen {
+                Some(seen) => !seen.insert(key.clone()),
+                None if members.len() < LINEAR_KEYS => members.iter().any(|m| m.key == key),
+                None => {
+                    let keys = members.iter().map(|m| m.key.clone());
+                    let seen = seen.insert(keys.collect());
+                    !seen.insert(key.clone())
+                }
+            };
+            if duplicate {
                 return Err(SyntaxError {
                     offset: key_start,
                     message: format!("duplicate key `{key}`"),
@@ -372,15 +385,19 @@ pub(crate) struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        let mut continuations = Vec::new();
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            } else if b & 0xC0 == 0x80 {
-                continuations.push(i);
-            }
-        }
+        // `match_indices` with a char finds newlines a word at a time, and
+        // ASCII text (the usual policy) has no continuation bytes to record.
+        let newlines = text.match_indices('\n').map(|(at, _)| at + 1);
+        let line_starts = std::iter::once(0).chain(newlines).collect();
+        let continuations = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let bytes = text.bytes().enumerate();
+            bytes
+                .filter(|(_, b)| b & 0xC0 == 0x80)
+                .map(|(at, _)| at)
+                .collect()
+        };
         LineIndex {
             line_starts,
             continuations,

@@ -150,6 +150,11 @@ impl Limits {
     /// The byte offset of the first character that takes `text` past
     /// `limit` counted characters, or `None` when it fits.
     pub(crate) fn first_over_quota(text: &str, limit: usize) -> Option<usize> {
+        // Every character is at least one byte, so a short text is within
+        // the quota without counting.
+        if text.len() <= limit {
+            return None;
+        }
         text.char_indices()
             .filter(|(_, c)| !is_blank(*c))
             .nth(limit)

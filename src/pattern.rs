@@ -330,34 +330,27 @@ fn bytes_eq(a: &[u8], b: &[u8], case: Case) -> bool {
 }
 
 /// `a == b`, comparing the short texts met here (action names, ARN heads,
-/// variable values) in a few word loads rather than a call to `memcmp`.
-fn same(a: &[u8], b: &[u8]) -> bool {
+/// variable values) a word at a time, without a call to `memcmp`.
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 < n {
-            if !words_eq::<8>(a, b, at) {
-                return false;
-            }
-            at += 8;
+    match (a.get(n.wrapping_sub(8)..), b.get(n.wrapping_sub(8)..)) {
+        (Some(a_last), Some(b_last)) if n >= 8 => {
+            // Whole words, then the last word (which may overlap the one
+            // before it); differences are OR-ed, so there is no branch per word.
+            let words = a.chunks_exact(8).zip(b.chunks_exact(8));
+            let differ = words.fold(0, |acc, (x, y)| acc | (word(x) ^ word(y)));
+            differ | (word(a_last) ^ word(b_last)) == 0
         }
-        // The last word may overlap the one before it.
-        words_eq::<8>(a, b, n - 8)
-    } else if n >= 4 {
-        words_eq::<4>(a, b, 0) && words_eq::<4>(a, b, n - 4)
-    } else {
-        a.iter().zip(b).all(|(x, y)| x == y)
+        _ => a.iter().zip(b).all(|(x, y)| x == y),
     }
 }
 
-/// Whether the `N` bytes at `at` are equal in `a` and `b` (false when out of
-/// range).
-fn words_eq<const N: usize>(a: &[u8], b: &[u8], at: usize) -> bool {
-    let word = |x: &[u8]| x.get(at..at + N).and_then(|w| <[u8; N]>::try_from(w).ok());
-    matches!((word(a), word(b)), (Some(p), Some(q)) if p == q)
+/// Eight bytes as a number (chunks here are always eight long).
+fn word(bytes: &[u8]) -> u64 {
+    bytes.try_into().map_or(0, u64::from_ne_bytes)
 }
 
 fn token_text<'a>(token: &'a Token, vars: &[&'a str]) -> Option<&'a str> {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::arn::{Arn, ArnOffsets};
+use crate::arn::{Arn, ArnOffsets, ArnText};
 use crate::principal::{Caller, CallerShape};
 
 /// The value of one context key.
@@ -103,7 +103,10 @@ impl Context {
     fn position(&self, lower: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(lower).copied(),
-            None => self.entries.iter().position(|(k, _, _)| &**k == lower),
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _, _)| crate::pattern::same(k.as_bytes(), lower.as_bytes())),
         }
     }
 
@@ -157,6 +160,9 @@ pub struct Request {
     /// The resource split at its first five colons, computed once here so
     /// that no evaluation splits it again. Always `Arn::parse(resource)`.
     resource_arn: Option<ArnOffsets>,
+    /// The action's [`crate::index::service_bit`], which filters statements.
+    /// Always `service_bit(action)`.
+    service_bit: u64,
     /// The principal classified once. Always `principal.map(CallerShape::of)`.
     caller: Option<CallerShape>,
 }
@@ -165,9 +171,11 @@ impl Request {
     /// A request with no principal and an empty context.
     pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Self {
         let resource = resource.into();
+        let action: String = action.into();
         Request {
             principal: None,
-            action: action.into(),
+            service_bit: crate::index::service_bit(&action),
+            action,
             resource_arn: Arn::parse(&resource).map(|arn| arn.offsets()),
             resource,
             resource_account: None,
@@ -176,10 +184,14 @@ impl Request {
         }
     }
 
-    /// The resource ARN's segments, split when the request was built.
-    pub(crate) fn resource_arn(&self) -> Option<Arn<'_>> {
-        self.resource_arn
-            .and_then(|offsets| offsets.arn(&self.resource))
+    /// The resource, with the ARN splits found when the request was built.
+    pub(crate) fn resource_text(&self) -> ArnText<'_> {
+        ArnText::with_offsets(&self.resource, self.resource_arn)
+    }
+
+    /// The action's [`crate::index::service_bit`].
+    pub(crate) fn service_bit(&self) -> u64 {
+        self.service_bit
     }
 
     /// The principal, classified when the request was built.
