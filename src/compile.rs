@@ -11,7 +11,7 @@ use crate::condition::{
     OperatorError, Test, TextOperand,
 };
 use crate::error::PolicyErrorKind;
-use crate::json::LineIndex;
+use crate::json::LineCursor;
 use crate::options::Options;
 use crate::parse::Diagnostics;
 use crate::pattern::Pattern;
@@ -90,7 +90,7 @@ pub(crate) fn compile_document(
 ) -> CompiledPolicy {
     let substitute = document.substitutes_variables()
         || (document.version == Version::Missing && options.missing_version_substitutes);
-    let lines = LineIndex::new(text);
+    let mut lines = LineCursor::default();
     let mut compiler = Compiler {
         substitute,
         options,
@@ -102,7 +102,7 @@ pub(crate) fn compile_document(
         .filter_map(|s| {
             compiler.diags.statement = Some(s.index);
             compiler.diags.sid = s.sid.clone();
-            compiler.statement(s, text, &lines)
+            compiler.statement(s, text, &mut lines)
         })
         .collect();
     compiler.diags.statement = None;
@@ -149,7 +149,7 @@ struct Compiler<'a> {
     diags: &'a mut Diagnostics,
 }
 
-fn position(lines: &LineIndex, text: &str, offset: usize) -> Position {
+fn position(lines: &mut LineCursor, text: &str, offset: usize) -> Position {
     let (line, column) = lines.position(text, offset);
     Position { line, column }
 }
@@ -159,7 +159,7 @@ impl Compiler<'_> {
         &mut self,
         s: &Statement,
         text: &str,
-        lines: &LineIndex,
+        lines: &mut LineCursor,
     ) -> Option<CompiledStatement> {
         let errors_before = self.diags.items.len();
         let actions = s.action.as_ref().map(|a| ActionMatcher {

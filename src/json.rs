@@ -416,6 +416,41 @@ impl LineIndex {
     }
 }
 
+/// Converts byte offsets met in increasing order (statement starts and
+/// ends) to 1-based line and column, scanning the text once in all: cheaper
+/// than a [`LineIndex`] for the few positions every compile needs, and still
+/// linear for a one-line policy of many statements.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineCursor {
+    /// The offset reached, its line and the characters before it on that line.
+    at: usize,
+    line: usize,
+    column: usize,
+}
+
+impl LineCursor {
+    /// The 1-based (line, column) of `offset` in `text`. An offset before
+    /// the previous one starts the scan again from the top.
+    pub fn position(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        if offset < self.at {
+            *self = LineCursor::default();
+        }
+        let bytes = text.as_bytes().get(self.at..offset).unwrap_or_default();
+        // Characters are counted as bytes that are not UTF-8 continuations.
+        let chars = |run: &[u8]| run.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(last) => {
+                self.line += bytes.iter().filter(|&&b| b == b'\n').count();
+                self.column = chars(bytes.get(last + 1..).unwrap_or_default());
+            }
+            None => self.column += chars(bytes),
+        }
+        self.at = offset;
+        (self.line + 1, self.column + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,6 +539,39 @@ mod tests {
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
             assert_eq!(index.position(text, offset), (line, column), "{offset}");
+        }
+    }
+
+    /// The cursor and the index agree on every offset, multi-byte
+    /// characters and one-line texts included.
+    #[test]
+    fn line_cursor_agrees_with_line_index() {
+        for text in [
+            "",
+            "abc",
+            "a\nbc\n\ndé\nf",
+            "é\né",
+            "{\"a\": 1,\n  \"b\": \"x\"}\n",
+        ] {
+            let index = LineIndex::new(text);
+            let mut cursor = LineCursor::default();
+            let boundaries = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
+            for offset in boundaries.clone() {
+                assert_eq!(
+                    cursor.position(text, offset),
+                    index.position(text, offset),
+                    "{text:?} {offset}"
+                );
+            }
+            // Going back restarts the scan.
+            let mut cursor = LineCursor::default();
+            for offset in boundaries.rev() {
+                assert_eq!(
+                    cursor.position(text, offset),
+                    index.position(text, offset),
+                    "{text:?} {offset}"
+                );
+            }
         }
     }
 }

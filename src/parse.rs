@@ -3,6 +3,7 @@
 //! than stopping at the first.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use crate::error::{PolicyErrorKind, WarningKind};
 use crate::json::{self, Member, Node, Value};
@@ -84,15 +85,29 @@ pub(crate) fn child_path(parent: &str, key: &str) -> String {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '/' | '.' | '*'));
-    match (parent.is_empty(), plain) {
-        (true, true) => key.to_owned(),
-        (false, true) => format!("{parent}.{key}"),
-        (_, false) => format!("{parent}[{key:?}]"),
+    if !plain {
+        return format!("{parent}[{key:?}]");
     }
+    // Built by hand: every member of every statement gets a path, and
+    // `format!` costs several times as much as the copies.
+    let mut path = String::with_capacity(parent.len() + 1 + key.len());
+    path.push_str(parent);
+    if !parent.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
+    path
 }
 
 fn index_path(parent: &str, index: usize) -> String {
-    format!("{parent}[{index}]")
+    // As in `child_path`: one per array entry, so no `format!`.
+    let mut path = String::with_capacity(parent.len() + 8);
+    path.push_str(parent);
+    path.push('[');
+    // Writing to a `String` cannot fail.
+    let _ = write!(path, "{index}");
+    path.push(']');
+    path
 }
 
 fn wrong_type(expected: &'static str, found: &Node) -> PolicyErrorKind {
@@ -622,7 +637,7 @@ impl DocumentParser<'_> {
     /// entries, which IAM accepts in `Resource` arrays.
     fn string_list(&mut self, path: &str, node: &Node, allow_null: bool) -> Option<Vec<Item>> {
         match &node.value {
-            Value::String(s) => Some(vec![self.item(path, node, s)?]),
+            Value::String(s) => Some(vec![self.item(path.to_owned(), node, s)?]),
             Value::Array(items) => {
                 if !self.within_value_limit(path, node, items.len()) {
                     return None;
@@ -631,7 +646,7 @@ impl DocumentParser<'_> {
                 for (i, item) in items.iter().enumerate() {
                     let item_path = index_path(path, i);
                     match &item.value {
-                        Value::String(s) => out.extend(self.item(&item_path, item, s)),
+                        Value::String(s) => out.extend(self.item(item_path, item, s)),
                         Value::Null if allow_null => {
                             self.diags.warn(
                                 &item_path,
@@ -660,17 +675,17 @@ impl DocumentParser<'_> {
         }
     }
 
-    fn item(&mut self, path: &str, node: &Node, text: &str) -> Option<Item> {
+    fn item(&mut self, path: String, node: &Node, text: &str) -> Option<Item> {
         if self.policy_type.restricts_characters() {
             if let Some(c) = text.chars().find(|c| !allowed_char(*c)) {
                 self.diags
-                    .error(path, node.span.start, PolicyErrorKind::Character(c));
+                    .error(&path, node.span.start, PolicyErrorKind::Character(c));
                 return None;
             }
         }
         if text.len() > self.limits.max_pattern_bytes {
             self.diags.error(
-                path,
+                &path,
                 node.span.start,
                 PolicyErrorKind::Limit {
                     what: "length of one value in bytes",
@@ -681,7 +696,7 @@ impl DocumentParser<'_> {
         }
         Some(Item {
             text: text.to_owned(),
-            path: path.to_owned(),
+            path,
             offset: node.span.start,
         })
     }
@@ -855,7 +870,7 @@ impl DocumentParser<'_> {
                 for (i, item) in items.iter().enumerate() {
                     let item_path = index_path(path, i);
                     match scalar(item) {
-                        Some(text) => out.extend(self.item(&item_path, item, &text)),
+                        Some(text) => out.extend(self.item(item_path, item, &text)),
                         None => self.diags.error(
                             &item_path,
                             item.span.start,
@@ -866,7 +881,7 @@ impl DocumentParser<'_> {
                 Some(out)
             }
             _ => match scalar(node) {
-                Some(text) => Some(vec![self.item(path, node, &text)?]),
+                Some(text) => Some(vec![self.item(path.to_owned(), node, &text)?]),
                 None => {
                     self.diags.error(
                         path,
