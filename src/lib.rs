@@ -73,6 +73,7 @@ pub use explain::{
 };
 pub use limits::Limits;
 pub use options::{BareMultiValue, Options, UnresolvedNotResource};
+pub use pattern::Wildcard;
 pub use policy::{Effect, PolicyType, UnknownPolicyType};
 pub use principal::PrincipalMatch;
 pub use request::{Context, ContextValue, Request, RequestBuilder};

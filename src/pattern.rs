@@ -270,6 +270,41 @@ impl Pattern {
     }
 }
 
+/// IAM's wildcard matching on its own: `*` matches any run of characters
+/// (including none and including `/` and `:`), `?` exactly one character,
+/// everything else is literal (A2, R3, O1). It is what `Action`, the parts
+/// of `Resource` ARNs and `StringLike` use. Compiled once; matching
+/// allocates nothing and takes time linear in the text for every pattern.
+///
+/// ```
+/// use iam_eval::Wildcard;
+/// let photos = Wildcard::new("notes/*/photos/*.jpg");
+/// assert!(photos.is_match("notes/alice/photos/2024/cat.jpg"));
+/// assert!(!photos.is_match("notes/alice/videos/cat.jpg"));
+/// // Action names compare without regard to ASCII case (A1).
+/// assert!(Wildcard::new("s3:get*").is_match_ignore_ascii_case("S3:GetObject"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wildcard(Pattern);
+
+impl Wildcard {
+    /// Compiles `pattern`; no text is invalid (policy variables are not
+    /// expanded here: `${` is literal).
+    pub fn new(pattern: &str) -> Self {
+        Wildcard(Pattern::wildcard(pattern))
+    }
+
+    /// Whether the whole of `text` matches, byte for byte.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text, &[], Case::Sensitive)
+    }
+
+    /// Whether the whole of `text` matches, ASCII letters in either case.
+    pub fn is_match_ignore_ascii_case(&self, text: &str) -> bool {
+        self.0.is_match(text, &[], Case::AsciiInsensitive)
+    }
+}
+
 /// [`Strategy::Slot`]: `text` is `prefix`, `value`, `suffix` (then anything
 /// when `open`), compared in place.
 fn slot_match(text: &str, prefix: &str, value: &str, suffix: &str, open: bool, case: Case) -> bool {
@@ -587,6 +622,41 @@ mod tests {
         fn agrees_with_reference(pattern in "[ab*?/é]{0,10}", text in "[ab/é]{0,12}") {
             prop_assert_eq!(m(&pattern, &text), reference_match(&pattern, &text),
                 "pattern {:?} text {:?}", pattern, text);
+        }
+
+        /// The case-insensitive search path (A1) agrees with the reference
+        /// run on ASCII-lowercased pattern and text.
+        #[test]
+        fn ignore_case_agrees_with_reference(
+            pattern in "[aAbB*?/é]{0,10}",
+            text in "[aAbB/é]{0,12}",
+        ) {
+            let folded = reference_match(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase());
+            prop_assert_eq!(
+                Pattern::wildcard(&pattern).is_match(&text, &[], Case::AsciiInsensitive),
+                folded,
+                "pattern {:?} text {:?}", pattern, text
+            );
+        }
+
+        /// Longer pieces between stars take the other search paths (a
+        /// needle over [`SHORT_NEEDLE`] bytes, matched from either end).
+        #[test]
+        fn long_pieces_agree_with_reference(
+            pieces in proptest::collection::vec("[aAb]{0,20}", 1..4),
+            stars in proptest::collection::vec(any::<bool>(), 4),
+            text in "[aAb]{0,60}",
+        ) {
+            let mut pattern = String::new();
+            for (piece, star) in pieces.iter().zip(&stars) {
+                if *star { pattern.push('*'); }
+                pattern.push_str(piece);
+            }
+            if stars[3] { pattern.push('*'); }
+            let p = Pattern::wildcard(&pattern);
+            prop_assert_eq!(p.is_match(&text, &[], Case::Sensitive), reference_match(&pattern, &text));
+            let folded = reference_match(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase());
+            prop_assert_eq!(p.is_match(&text, &[], Case::AsciiInsensitive), folded);
         }
 
         /// The `Slot` fast path agrees with the general matcher it replaces.

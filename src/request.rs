@@ -118,9 +118,15 @@ impl Context {
 
     /// Lookup by a key that is already lowercase: the evaluation hot path.
     pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
-        self.position(lower)
-            .and_then(|i| self.entries.get(i))
-            .map(|(_, _, v)| v)
+        let entry = match &self.index {
+            Some(index) => index.get(lower).and_then(|&i| self.entries.get(i)),
+            // Found in place: this runs once per variable per decision.
+            None => self
+                .entries
+                .iter()
+                .find(|(k, _, _)| crate::pattern::same(k.as_bytes(), lower.as_bytes())),
+        };
+        entry.map(|(_, _, v)| v)
     }
 
     /// Every key as given, with its value, in insertion order.
