@@ -12,7 +12,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use iam_eval::{Decision, PolicySet, Request};
+use iam_eval::{Decision, PolicySet, PolicyType, Request};
 
 /// Forwards to the system allocator and counts every allocation.
 struct Counting;
@@ -101,6 +101,17 @@ fn notes_request(action: &str, resource: &str) -> Request {
 fn deciding_allocates_nothing() {
     let notes = PolicySet::from_json(NOTES_APP).unwrap();
     let conditions = PolicySet::from_json(CONDITIONS).unwrap();
+    // Several policy types: decided by the general walker, not the
+    // identity-only path.
+    let mut builder = PolicySet::builder();
+    builder
+        .add("role", PolicyType::Identity, NOTES_APP)
+        .unwrap()
+        .add("boundary", PolicyType::Boundary, r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#)
+        .unwrap()
+        .add_at_level("root-scp", PolicyType::Scp, 0, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
+        .unwrap();
+    let layered = builder.build();
     let cases = [
         (
             "notes-app: PutObject on own prefix",
@@ -171,6 +182,33 @@ fn deciding_allocates_nothing() {
             .context(SUB, OWN_ID)
             .context("dynamodb:LeadingKeys", vec![OWN_ID, "us-east-1:other"])
             .build(),
+            Decision::ImplicitDeny,
+        ),
+        (
+            "layered: identity, boundary and SCP allow",
+            &layered,
+            notes_request(
+                "s3:PutObject",
+                &format!("arn:aws:s3:::notes-app-uploads/private/{OWN_ID}/note.txt"),
+            ),
+            Decision::Allow,
+        ),
+        (
+            "layered: the boundary denies",
+            &layered,
+            notes_request(
+                "s3:DeleteObject",
+                &format!("arn:aws:s3:::notes-app-uploads/private/{OWN_ID}/note.txt"),
+            ),
+            Decision::ExplicitDeny,
+        ),
+        (
+            "layered: the boundary does not allow execute-api",
+            &layered,
+            notes_request(
+                "execute-api:Invoke",
+                "arn:aws:execute-api:us-east-1:123456789012:ly55wbovq4/prod/GET/notes",
+            ),
             Decision::ImplicitDeny,
         ),
     ];
