@@ -103,6 +103,8 @@ impl Context {
     fn position(&self, lower: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(lower).copied(),
+            // Compared a word at a time: this runs for every variable of
+            // every decision.
             None => self
                 .entries
                 .iter()
@@ -118,15 +120,9 @@ impl Context {
 
     /// Lookup by a key that is already lowercase: the evaluation hot path.
     pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
-        let entry = match &self.index {
-            Some(index) => index.get(lower).and_then(|&i| self.entries.get(i)),
-            // Found in place: this runs once per variable per decision.
-            None => self
-                .entries
-                .iter()
-                .find(|(k, _, _)| crate::pattern::same(k.as_bytes(), lower.as_bytes())),
-        };
-        entry.map(|(_, _, v)| v)
+        self.position(lower)
+            .and_then(|i| self.entries.get(i))
+            .map(|(_, _, v)| v)
     }
 
     /// Every key as given, with its value, in insertion order.
