@@ -590,22 +590,16 @@ fn decide_identity_only(
     if denied {
         return verdict(Decision::ExplicitDeny, None);
     }
-    let identity = Tally {
-        present: true,
-        allow: allowed,
-        deny: false,
-        allow_principal: None,
-    };
-    let grants = Grants {
-        identity,
-        resource: Tally::default(),
-        boundary: Tally::default(),
-        session: Tally::default(),
-        has_trust: false,
-    };
-    match grant(prepared, participation, grants) {
-        None => verdict(Decision::Allow, None),
-        blocker => verdict(Decision::ImplicitDeny, blocker),
+    // `grant` with identity policies alone: cross-account, only a resource
+    // policy (there is none) could let the request through (E6); the root
+    // user needs no Allow in its own account (E2); otherwise an identity
+    // Allow grants.
+    let cross_account = is_cross_account(prepared);
+    let root = matches!(prepared.caller_shape(), Some(CallerShape::Root { .. }));
+    match (cross_account, root || allowed) {
+        (true, _) => verdict(Decision::ImplicitDeny, Some(Blocker::Resource)),
+        (false, true) => verdict(Decision::Allow, None),
+        (false, false) => verdict(Decision::ImplicitDeny, Some(Blocker::NoAllow)),
     }
 }
 
@@ -655,14 +649,7 @@ fn grant(prepared: &Prepared<'_>, participation: Participation, g: Grants) -> Op
         // E7, E8: only a resource policy (a trust policy for web identities) can grant.
         return (!g.resource.allow).then_some(Blocker::Resource);
     }
-    // The resource's account is what the caller says it is; absent, it is the
-    // principal's (conformance README). The ARN's account segment is not
-    // used: S3 ARNs have none, and the simulator takes `ResourceOwner`
-    // explicitly.
-    let cross_account = prepared.request.resource_account().is_some_and(|r| {
-        let principal_account = prepared.caller().as_ref().and_then(Caller::account);
-        principal_account.is_some_and(|p| p != r)
-    });
+    let cross_account = is_cross_account(prepared);
     let identity_path = || {
         if !g.identity.allow {
             Some(if cross_account {
@@ -714,4 +701,15 @@ fn grant(prepared: &Prepared<'_>, participation: Participation, g: Grants) -> Op
         return Some(Blocker::Resource);
     }
     identity_path()
+}
+
+/// Whether the principal and the resource are in different accounts. The
+/// resource's account is what the caller says it is; absent, it is the
+/// principal's (conformance README). The ARN's account segment is not used:
+/// S3 ARNs have none, and the simulator takes `ResourceOwner` explicitly.
+fn is_cross_account(prepared: &Prepared<'_>) -> bool {
+    prepared.request.resource_account().is_some_and(|r| {
+        let principal_account = prepared.caller().as_ref().and_then(Caller::account);
+        principal_account.is_some_and(|p| p != r)
+    })
 }
