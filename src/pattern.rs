@@ -12,11 +12,13 @@
 //! Variable tokens are resolved by the caller to plain text and matched as
 //! literals: a substituted value can never act as a wildcard (V5).
 
+use std::sync::Arc;
+
 /// One token of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Token {
-    /// Literal text.
-    Lit(Box<str>),
+    /// Literal text, shared with the pattern's strategy rather than copied.
+    Lit(Arc<str>),
     /// The value of the pattern's n-th variable, matched literally.
     Var(u16),
     /// `?`: exactly one character.
@@ -37,16 +39,18 @@ pub(crate) enum Case {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Strategy {
     Any,
-    Exact(Box<str>),
-    Prefix(Box<str>),
-    Suffix(Box<str>),
-    PrefixSuffix(Box<str>, Box<str>),
+    /// Matches only the empty text.
+    Empty,
+    Exact(Arc<str>),
+    Prefix(Arc<str>),
+    Suffix(Arc<str>),
+    PrefixSuffix(Arc<str>, Arc<str>),
     /// `prefix ${var} suffix`, optionally followed by one `*` (`open`): the
     /// usual per-user resource shape. Either literal may be empty.
     Slot {
-        prefix: Box<str>,
+        prefix: Arc<str>,
         var: u16,
-        suffix: Box<str>,
+        suffix: Arc<str>,
         open: bool,
     },
     General,
@@ -55,9 +59,11 @@ enum Strategy {
 /// A compiled wildcard pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pattern {
-    tokens: Box<[Token]>,
+    // Vecs, not boxed slices: shrinking to fit would cost a reallocation
+    // per pattern when compiling.
+    tokens: Vec<Token>,
     /// Token ranges between stars.
-    segments: Box<[(usize, usize)]>,
+    segments: Vec<(usize, usize)>,
     leading_star: bool,
     trailing_star: bool,
     strategy: Strategy,
@@ -67,7 +73,12 @@ pub(crate) struct Pattern {
 impl Pattern {
     /// Compiles `text` where `*` and `?` are wildcards and nothing else is special.
     pub fn wildcard(text: &str) -> Self {
-        let mut tokens = Vec::new();
+        if text.is_empty() {
+            // Empty ARN segments (S3's region and account) are common.
+            return Self::from_tokens(Vec::new());
+        }
+        let wildcards = text.bytes().filter(|b| matches!(b, b'*' | b'?')).count();
+        let mut tokens = Vec::with_capacity(2 * wildcards + 1);
         let mut rest = text;
         while let Some(at) = rest.find(['*', '?']) {
             let (lit, tail) = rest.split_at(at);
@@ -88,19 +99,21 @@ impl Pattern {
     }
 
     /// Compiles a token list, merging adjacent literals and stars.
-    pub fn from_tokens(raw: Vec<Token>) -> Self {
-        let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
-        for token in raw {
-            match (tokens.last_mut(), token) {
-                (_, Token::Lit(l)) if l.is_empty() => {}
-                (Some(Token::Star), Token::Star) => {}
-                (Some(Token::Lit(prev)), Token::Lit(l)) => {
-                    *prev = format!("{prev}{l}").into();
-                }
-                (_, t) => tokens.push(t),
+    pub fn from_tokens(mut tokens: Vec<Token>) -> Self {
+        tokens.retain(|t| !matches!(t, Token::Lit(l) if l.is_empty()));
+        tokens.dedup_by(|next, prev| match (prev, next) {
+            (Token::Star, Token::Star) => true,
+            (Token::Lit(prev), Token::Lit(next)) => {
+                *prev = format!("{prev}{next}").into();
+                true
             }
-        }
+            _ => false,
+        });
         let mut segments = Vec::new();
+        if !tokens.is_empty() {
+            let stars = tokens.iter().filter(|t| **t == Token::Star).count();
+            segments.reserve_exact(stars + 1);
+        }
         let mut start = 0;
         for (i, t) in tokens.iter().enumerate() {
             if *t == Token::Star {
@@ -125,8 +138,8 @@ impl Pattern {
             .unwrap_or(0);
         let strategy = Self::strategy(&tokens);
         Pattern {
-            tokens: tokens.into(),
-            segments: segments.into(),
+            tokens,
+            segments,
             leading_star,
             trailing_star,
             strategy,
@@ -140,7 +153,7 @@ impl Pattern {
             _ => None,
         };
         match tokens {
-            [] => Strategy::Exact("".into()),
+            [] => Strategy::Empty,
             [Token::Star] => Strategy::Any,
             [Token::Lit(l)] => Strategy::Exact(l.clone()),
             [Token::Lit(l), Token::Star] => Strategy::Prefix(l.clone()),
@@ -159,17 +172,18 @@ impl Pattern {
             [body @ .., Token::Star] => (true, body),
             body => (false, body),
         };
+        let empty = || Arc::<str>::from("");
         let (prefix, var, suffix) = match body {
-            [Token::Var(v)] => ("", *v, ""),
-            [Token::Lit(p), Token::Var(v)] => (&**p, *v, ""),
-            [Token::Var(v), Token::Lit(s)] => ("", *v, &**s),
-            [Token::Lit(p), Token::Var(v), Token::Lit(s)] => (&**p, *v, &**s),
+            [Token::Var(v)] => (empty(), *v, empty()),
+            [Token::Lit(p), Token::Var(v)] => (p.clone(), *v, empty()),
+            [Token::Var(v), Token::Lit(s)] => (empty(), *v, s.clone()),
+            [Token::Lit(p), Token::Var(v), Token::Lit(s)] => (p.clone(), *v, s.clone()),
             _ => return None,
         };
         Some(Strategy::Slot {
-            prefix: prefix.into(),
+            prefix,
             var,
-            suffix: suffix.into(),
+            suffix,
             open,
         })
     }
@@ -198,6 +212,7 @@ impl Pattern {
     pub fn is_match(&self, text: &str, vars: &[&str], case: Case) -> bool {
         match &self.strategy {
             Strategy::Any => true,
+            Strategy::Empty => text.is_empty(),
             Strategy::Exact(l) => literal_eq(l, text, case),
             Strategy::Prefix(p) => starts_with(text, p, case),
             Strategy::Suffix(s) => ends_with(text, s, case),
