@@ -46,7 +46,10 @@ impl<'a> Arn<'a> {
             *slot = end;
             end += 1;
         }
-        ArnOffsets { ends }
+        ArnOffsets {
+            ends,
+            head_lowercase: !self.head_text.bytes().any(|b| b.is_ascii_uppercase()),
+        }
     }
 
     /// The account segment.
@@ -72,6 +75,9 @@ pub(crate) struct ArnOffsets {
     /// The end of partition, service, region and account; each is followed
     /// by a colon.
     ends: [usize; 4],
+    /// No ASCII capital in the head, so comparing it ignoring case is the
+    /// same as comparing it exactly with a lowercase pattern.
+    head_lowercase: bool,
 }
 
 impl ArnOffsets {
@@ -131,6 +137,11 @@ impl<'a> ArnText<'a> {
         self.offsets.is_some()
     }
 
+    /// Whether the text is an ARN whose head has no ASCII capital.
+    fn head_lowercase(&self) -> bool {
+        self.offsets.is_some_and(|o| o.head_lowercase)
+    }
+
     /// The resource part (after the fifth colon), without splitting the head.
     pub fn resource(&self) -> Option<&'a str> {
         let [.., account_end] = self.offsets?.ends;
@@ -161,6 +172,11 @@ pub(crate) enum ArnPattern {
         /// When every head segment is literal: them joined with `:`, compared
         /// with the request's head in one go.
         head_literal: Option<Box<str>>,
+        /// When the head is literal and has no ASCII capital: the whole
+        /// pattern (`arn:`, head, `:`, resource) as one pattern over the
+        /// request text, which a lowercase request head lets match without
+        /// comparing the head apart (R6 asks no more of it then).
+        whole: Option<Pattern>,
         /// When the head is some literal segments (without colons) followed
         /// only by `*` segments, such as `aws:execute-api:us-east-1:*`: the
         /// literal ones joined and followed by `:`, which the request's head
@@ -183,8 +199,19 @@ impl ArnPattern {
     /// A full six-part pattern.
     pub fn full(head: [Pattern; 4], resource: Pattern) -> Self {
         let literal: Option<Vec<&str>> = head.iter().map(Pattern::as_literal).collect();
+        let head_literal: Option<Box<str>> = literal.map(|parts| parts.join(":").into());
+        let whole = head_literal
+            .as_deref()
+            .filter(|head| !head.bytes().any(|b| b.is_ascii_uppercase()))
+            .map(|head| {
+                let mut tokens = Vec::with_capacity(resource.tokens().len() + 1);
+                tokens.push(Token::Lit(format!("arn:{head}:").into()));
+                tokens.extend(resource.tokens().iter().cloned());
+                Pattern::from_tokens(tokens)
+            });
         ArnPattern::Full {
-            head_literal: literal.map(|parts| parts.join(":").into()),
+            head_literal,
+            whole,
             head_prefix: head_prefix(&head),
             head: Box::new(head),
             resource,
@@ -202,11 +229,18 @@ impl ArnPattern {
             ArnPattern::Full {
                 head,
                 head_literal,
+                whole,
                 head_prefix,
                 resource,
             } => {
                 if !subject.is_arn() {
                     return false;
+                }
+                if let (Some(whole), Case::Sensitive) = (whole, case.resource) {
+                    // Both heads lowercase: ignoring case changes nothing.
+                    if case.head == Case::Sensitive || subject.head_lowercase() {
+                        return whole.is_match(text, vars, Case::Sensitive);
+                    }
                 }
                 // The split is found from the literals, and no wildcard in the
                 // head means R4's crossing star cannot apply.
@@ -355,6 +389,7 @@ mod tests {
             let general = ArnPattern::Full {
                 head: h.clone(),
                 head_literal: None,
+                whole: None,
                 head_prefix: None,
                 resource: resource.clone(),
             };
@@ -434,10 +469,11 @@ mod tests {
             "arn:AWS:s3:::b/k:x",
             "b/private/us-east-1:1111/a.txt",
         ];
-        for resource in resources {
+        let heads = [["aws", "s3", "", ""], ["AWS", "s3", "", ""]];
+        for (head, resource) in heads.iter().flat_map(|h| resources.iter().map(move |r| (h, r))) {
             let pattern = ArnPattern::full(
-                ["aws", "s3", "", ""].map(Pattern::wildcard),
-                Pattern::from_tokens(resource),
+                head.map(Pattern::wildcard),
+                Pattern::from_tokens(resource.clone()),
             );
             let ArnPattern::Full {
                 head,
@@ -452,6 +488,7 @@ mod tests {
             let segments = ArnPattern::Full {
                 head: head.clone(),
                 head_literal: None,
+                whole: None,
                 head_prefix: None,
                 resource: resource.clone(),
             };
