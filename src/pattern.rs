@@ -382,6 +382,7 @@ fn bytes_eq(a: &[u8], b: &[u8], case: Case) -> bool {
 /// `a == b`, comparing the short texts met here (action names, ARN heads,
 /// variable values) in a few overlapping loads instead of a loop or a call
 /// to `memcmp`: texts up to 64 bytes take at most four 16-byte compares.
+#[inline]
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
