@@ -220,6 +220,7 @@ impl ArnPattern {
 
     /// Matches `subject` (the full request ARN, or a condition value).
     /// `vars` holds resolved variable values for the resource part.
+    #[inline]
     pub fn is_match(&self, subject: &ArnText<'_>, vars: &[&str], case: ArnMatchCase) -> bool {
         let text = subject.text();
         match self {
