@@ -208,27 +208,6 @@ pub(crate) fn evaluate_statement(
     if !action_matches(statement, request.action) {
         return StatementResult::NotApplicable(Miss::Action);
     }
-    if statement.principal.is_some() || !statement.conditions.is_empty() {
-        return principal_resource_and_conditions(statement, request, options);
-    }
-    // Action and resource alone, the usual identity-policy statement.
-    match &statement.resources {
-        None => StatementResult::Applies(None),
-        Some(resources) => match resources_match(resources, request, options) {
-            Some(true) => StatementResult::Applies(None),
-            Some(false) => StatementResult::NotApplicable(Miss::Resource),
-            None => StatementResult::FailedClosed(Miss::NotResourceUnresolved),
-        },
-    }
-}
-
-/// The rest of E1 for a statement with a principal or conditions.
-#[inline(never)]
-fn principal_resource_and_conditions(
-    statement: &CompiledStatement,
-    request: &Prepared<'_>,
-    options: &Options,
-) -> StatementResult {
     let principal = match &statement.principal {
         None => None,
         Some(matcher) => match matcher.admits(request.caller().as_ref()) {
