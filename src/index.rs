@@ -99,9 +99,9 @@ pub(crate) fn build(policies: &[CompiledPolicy], options: &Options) -> Box<[Grou
 /// whose [`service_mask`] lacks the bit cannot match the action. Computed
 /// once per request, when it is built.
 pub(crate) fn service_bit(action: &str) -> u64 {
-    let service = action.split(':').next().unwrap_or_default();
+    let service = action.bytes().take_while(|&b| b != b':');
     // FNV-1a; the top six bits pick one of 64.
-    let hash = service.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+    let hash = service.fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
     });
     1 << (hash >> 58)
