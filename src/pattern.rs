@@ -62,7 +62,7 @@ pub(crate) struct Pattern {
     // Vecs, not boxed slices: shrinking to fit would cost a reallocation
     // per pattern when compiling.
     tokens: Vec<Token>,
-    /// Token ranges between stars.
+    /// Token ranges between stars, for [`Strategy::General`] only.
     segments: Vec<(usize, usize)>,
     leading_star: bool,
     trailing_star: bool,
@@ -80,7 +80,7 @@ impl Pattern {
         let wildcards = text.bytes().filter(|b| matches!(b, b'*' | b'?')).count();
         let mut tokens = Vec::with_capacity(2 * wildcards + 1);
         let mut rest = text;
-        while let Some(at) = rest.find(['*', '?']) {
+        while let Some(at) = rest.bytes().position(|b| b == b'*' || b == b'?') {
             let (lit, tail) = rest.split_at(at);
             if !lit.is_empty() {
                 tokens.push(Token::Lit(lit.into()));
@@ -109,23 +109,6 @@ impl Pattern {
             }
             _ => false,
         });
-        let mut segments = Vec::new();
-        if !tokens.is_empty() {
-            let stars = tokens.iter().filter(|t| **t == Token::Star).count();
-            segments.reserve_exact(stars + 1);
-        }
-        let mut start = 0;
-        for (i, t) in tokens.iter().enumerate() {
-            if *t == Token::Star {
-                if i > start {
-                    segments.push((start, i));
-                }
-                start = i + 1;
-            }
-        }
-        if tokens.len() > start {
-            segments.push((start, tokens.len()));
-        }
         let leading_star = tokens.first() == Some(&Token::Star);
         let trailing_star = tokens.last() == Some(&Token::Star);
         let var_count = tokens
@@ -137,6 +120,11 @@ impl Pattern {
             .max()
             .unwrap_or(0);
         let strategy = Self::strategy(&tokens);
+        // Only the general matcher walks segments; the others need none.
+        let segments = match strategy {
+            Strategy::General => segments_between_stars(&tokens),
+            _ => Vec::new(),
+        };
         Pattern {
             tokens,
             segments,
@@ -283,6 +271,25 @@ impl Pattern {
         }
         true
     }
+}
+
+/// The token ranges between stars, in order.
+fn segments_between_stars(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let stars = tokens.iter().filter(|t| **t == Token::Star).count();
+    let mut segments = Vec::with_capacity(stars + 1);
+    let mut start = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if *t == Token::Star {
+            if i > start {
+                segments.push((start, i));
+            }
+            start = i + 1;
+        }
+    }
+    if tokens.len() > start {
+        segments.push((start, tokens.len()));
+    }
+    segments
 }
 
 /// IAM's wildcard matching on its own: `*` matches any run of characters
@@ -706,11 +713,16 @@ mod tests {
             }
             let p = Pattern::from_tokens(tokens);
             prop_assert!(matches!(p.strategy, super::Strategy::Slot { .. }), "{:?}", p.strategy);
+            let general = Pattern {
+                segments: segments_between_stars(&p.tokens),
+                strategy: super::Strategy::General,
+                ..p.clone()
+            };
             let vars: Vec<&str> = value.as_deref().into_iter().collect();
             for case in [Case::Sensitive, Case::AsciiInsensitive] {
                 prop_assert_eq!(
                     p.is_match(&text, &vars, case),
-                    p.general_match(&text, &vars, case),
+                    general.general_match(&text, &vars, case),
                     "{:?} {:?} {:?} {:?}", p.tokens, vars, text, case
                 );
             }
