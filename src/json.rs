@@ -7,6 +7,7 @@
 //! where each value stood. Nesting is capped so hostile input cannot exhaust
 //! the stack.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -17,34 +18,35 @@ pub(crate) struct Span {
     pub end: usize,
 }
 
-/// One parsed JSON value with its span.
+/// One parsed JSON value with its span. Strings without escapes borrow
+/// from the source text instead of being copied.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
-    pub value: Value,
+pub(crate) struct Node<'a> {
+    pub value: Value<'a>,
     pub span: Span,
 }
 
 /// The JSON value kinds. Numbers keep their source text, because IAM turns
 /// them into strings exactly as written (G8).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
+pub(crate) enum Value<'a> {
     Null,
     Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    Number(&'a str),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<Member<'a>>),
 }
 
 /// A key/value pair of an object, in source order.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Member {
-    pub key: String,
+pub(crate) struct Member<'a> {
+    pub key: Cow<'a, str>,
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Value {
+impl Value<'_> {
     /// The JSON type name used in "expected X, found Y" messages.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -72,7 +74,7 @@ impl fmt::Display for SyntaxError {
 }
 
 /// Parses `text` as exactly one JSON value, nested at most `max_depth` deep.
-pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node, SyntaxError> {
+pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -95,7 +97,7 @@ struct Parser<'a> {
     max_depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn error(&self, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             offset: self.pos,
@@ -124,7 +126,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         let value = match self.peek() {
             None => return Err(self.error("unexpected end of input, expected a JSON value")),
@@ -157,7 +159,7 @@ impl Parser<'_> {
         }
     }
 
-    fn keyword(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+    fn keyword(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, SyntaxError> {
         if self.bytes.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -166,7 +168,7 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         /// Objects with fewer keys are checked for duplicates by a scan.
         const LINEAR_KEYS: usize = 16;
         let depth = self.enter(depth)?;
@@ -174,7 +176,7 @@ impl Parser<'_> {
         let mut members: Vec<Member> = Vec::new();
         // Keys of a large object, hashed; a small one is searched instead,
         // which costs less than cloning and hashing each key.
-        let mut seen: Option<HashSet<String>> = None;
+        let mut seen: Option<HashSet<Cow<'a, str>>> = None;
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -228,7 +230,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.pos += 1; // '['
         let mut items = Vec::new();
@@ -253,7 +255,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Value, SyntaxError> {
+    fn number(&mut self) -> Result<Value<'a>, SyntaxError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -281,7 +283,7 @@ impl Parser<'_> {
             self.digits();
         }
         let raw = self.text.get(start..self.pos).unwrap_or_default();
-        Ok(Value::Number(raw.to_owned()))
+        Ok(Value::Number(raw))
     }
 
     fn digits(&mut self) {
@@ -290,11 +292,11 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.pos += 1; // opening quote
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         loop {
-            // Copy the run of plain characters in one go.
+            // Take the run of plain characters in one go.
             let run_start = self.pos;
             while let Some(b) = self.peek() {
                 if b == b'"' || b == b'\\' || b < 0x20 {
@@ -302,16 +304,25 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+            let run = self.text.get(run_start..self.pos).unwrap_or_default();
             match self.peek() {
                 None => return Err(self.error("unexpected end of input inside a string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    // Without escapes the string is a slice of the source.
+                    return Ok(match out {
+                        None => Cow::Borrowed(run),
+                        Some(mut owned) => {
+                            owned.push_str(run);
+                            Cow::Owned(owned)
+                        }
+                    });
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    self.escape(&mut out)?;
+                    let owned = out.get_or_insert_with(String::new);
+                    owned.push_str(run);
+                    self.escape(owned)?;
                 }
                 Some(_) => return Err(self.error("control character inside a string")),
             }

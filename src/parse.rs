@@ -202,7 +202,7 @@ impl DocumentParser<'_> {
         let mut id = None;
         let mut statement_node = None;
         for member in members {
-            match member.key.as_str() {
+            match &*member.key {
                 "Version" => version = self.version(member),
                 "Id" => id = self.id(member),
                 "Statement" => statement_node = Some(&member.value),
@@ -255,7 +255,7 @@ impl DocumentParser<'_> {
                 self.diags.error(
                     "Version",
                     member.value.span.start,
-                    PolicyErrorKind::Version(s.clone()),
+                    PolicyErrorKind::Version(s.to_string()),
                 );
                 Version::Missing
             }
@@ -285,7 +285,7 @@ impl DocumentParser<'_> {
                         "`Id` is not used in identity-based policies",
                     );
                 }
-                Some(s.clone())
+                Some(s.to_string())
             }
             _ => {
                 self.diags.error(
@@ -378,7 +378,7 @@ impl DocumentParser<'_> {
         for member in members {
             let member_path = child_path(path, &member.key);
             let at = member.value.span.start;
-            match member.key.as_str() {
+            match &*member.key {
                 "Sid" => sid = self.sid(&member_path, &member.value),
                 "Effect" => effect = self.effect(&member_path, &member.value),
                 "Principal" | "NotPrincipal" => {
@@ -597,7 +597,7 @@ impl DocumentParser<'_> {
                 )),
             );
         }
-        Some(s.clone())
+        Some(s.to_string())
     }
 
     fn effect(&mut self, path: &str, node: &Node) -> Option<Effect> {
@@ -605,8 +605,11 @@ impl DocumentParser<'_> {
             Value::String(s) if s == "Allow" => Some(Effect::Allow),
             Value::String(s) if s == "Deny" => Some(Effect::Deny),
             Value::String(s) => {
-                self.diags
-                    .error(path, node.span.start, PolicyErrorKind::Effect(s.clone()));
+                self.diags.error(
+                    path,
+                    node.span.start,
+                    PolicyErrorKind::Effect(s.to_string()),
+                );
                 None
             }
             _ => {
@@ -747,7 +750,7 @@ impl DocumentParser<'_> {
                     path,
                     node.span.start,
                     PolicyErrorKind::Principal {
-                        value: s.clone(),
+                        value: s.to_string(),
                         reason: "a principal string must be `*`; name others as {\"AWS\": …}, {\"Service\": …} or {\"Federated\": …}".into(),
                     },
                 );
@@ -790,7 +793,7 @@ impl DocumentParser<'_> {
                 continue;
             }
             let op_item = Item {
-                text: operator.key.clone(),
+                text: operator.key.to_string(),
                 path: op_path.clone(),
                 offset: operator.key_span.start,
             };
@@ -806,8 +809,8 @@ impl DocumentParser<'_> {
                         &key_path,
                         key.key_span.start,
                         PolicyErrorKind::ConditionValue {
-                            operator: operator.key.clone(),
-                            value: key.key.clone(),
+                            operator: operator.key.to_string(),
+                            value: key.key.to_string(),
                             reason: "the same condition key appears twice in different case".into(),
                         },
                     );
@@ -817,7 +820,7 @@ impl DocumentParser<'_> {
                     entries.push(ConditionEntry {
                         operator: op_item.clone(),
                         key: Item {
-                            text: key.key.clone(),
+                            text: key.key.to_string(),
                             path: key_path,
                             offset: key.key_span.start,
                         },
@@ -845,8 +848,8 @@ impl DocumentParser<'_> {
     /// A condition value: a string, number or boolean, or an array of them (G8).
     fn condition_values(&mut self, path: &str, node: &Node) -> Option<Vec<Item>> {
         let scalar = |node: &Node| match &node.value {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.clone()),
+            Value::String(s) => Some(s.to_string()),
+            Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         };
@@ -903,7 +906,7 @@ fn sid_of(node: &Node) -> Option<String> {
     members
         .iter()
         .find_map(|m| match (&*m.key, &m.value.value) {
-            ("Sid", Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            ("Sid", Value::String(s)) if !s.is_empty() => Some(s.to_string()),
             _ => None,
         })
 }
