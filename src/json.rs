@@ -466,7 +466,7 @@ impl LineCursor {
 mod tests {
     use super::*;
 
-    fn parse_ok(text: &str) -> Node {
+    fn parse_ok(text: &str) -> Node<'_> {
         parse(text, 64).unwrap()
     }
 
@@ -481,7 +481,7 @@ mod tests {
         let Value::Array(items) = &members[0].value.value else {
             panic!("not an array")
         };
-        assert_eq!(items[0].value, Value::Number("1".into()));
+        assert_eq!(items[0].value, Value::Number("1"));
         assert_eq!(items[1].value, Value::String("x".into()));
         assert_eq!(items[2].value, Value::Bool(true));
         assert_eq!(items[3].value, Value::Null);
