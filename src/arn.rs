@@ -471,7 +471,10 @@ mod tests {
             "b/private/us-east-1:1111/a.txt",
         ];
         let heads = [["aws", "s3", "", ""], ["AWS", "s3", "", ""]];
-        for (head, resource) in heads.iter().flat_map(|h| resources.iter().map(move |r| (h, r))) {
+        for (head, resource) in heads
+            .iter()
+            .flat_map(|h| resources.iter().map(move |r| (h, r)))
+        {
             let pattern = ArnPattern::full(
                 head.map(Pattern::wildcard),
                 Pattern::from_tokens(resource.clone()),
