@@ -392,6 +392,24 @@ Resources:
                 Resource: !Sub "arn:aws:s3:::${Bucket}/*"
 "#;
 
+/// Found by the `readers` fuzzer: a generated role name is cut to 64
+/// characters, and a non-ASCII logical id (CloudFormation allows only
+/// letters and digits, but the reader must not panic on it) must not be
+/// cut inside a character.
+#[test]
+fn generated_role_names_are_cut_at_a_character() {
+    let logical = "é".repeat(60);
+    let text = SMALL
+        .replace("      RoleName: guest\n", "")
+        .replace("Guest", &logical);
+    let stack = stack_from(&text, &TemplateOptions::default());
+    let roles = &stack.pool_file().unwrap()["IdentityPoolRoles"]["Roles"];
+    let arn = roles["unauthenticated"].as_str().unwrap();
+    let name = arn.rsplit('/').next().unwrap();
+    assert_eq!(name.chars().count(), 64, "{name}");
+    assert!(name.starts_with("iam-eval-stack-é"), "{name}");
+}
+
 fn guest_check(stack: &Stack, action: &str, resource: &str) -> Decision {
     let pool = stack.identity_pool().unwrap();
     let session = pool.sign_in(&login("guest")).unwrap();

@@ -678,7 +678,11 @@ impl<'t> Resolver<'t> {
                 None => {
                     let stack = self.stack_name();
                     let mut name = format!("{stack}-{logical}-{}", placeholder(seed, 12, UPPER));
-                    name.truncate(64);
+                    // Role names hold at most 64 characters; cut at a
+                    // character, not a byte, so a non-ASCII logical id
+                    // (invalid, but read anyway) cannot split one.
+                    let end = name.char_indices().nth(64).map_or(name.len(), |(at, _)| at);
+                    name.truncate(end);
                     Ok(self.generated(logical, "role name", name))
                 }
             },
