@@ -37,3 +37,22 @@ for p, t in [("notes-app-uploads/private/*/*", "notes-app-uploads/private/us-eas
              ("a*b?c", "aXXbYc"), ("*a*a*a*a*b", "a" * 200), ("?", "é"), ("${*}x", "${*}x"),
              ("Get*", "getObject"), ("*", ""), ("", "")]:
     write("matcher", f"{p}\0{t}".encode())
+
+# readers: a selector byte (see fuzz_targets/readers.rs), then a file.
+import glob
+READERS = [(0, ["fixtures/cognito/notes-app-pool.json"]),
+           (1, glob.glob("fixtures/cognito/login-*.json")),
+           (2, glob.glob("fixtures/templates/*")),
+           (3, FILES),
+           (4, glob.glob("fixtures/lint/*/*.json") + ["fixtures/lint/several-mistakes.json"]),
+           (5, ["fixtures/simulator/notes-app.json"])]
+for selector, paths in READERS:
+    for path in paths:
+        if not os.path.isfile(path):
+            continue
+        if selector == 3:
+            for line in open(path, encoding="utf-8"):
+                if line.strip():
+                    write("readers", bytes([selector]) + line.strip().encode())
+        else:
+            write("readers", bytes([selector]) + open(path, "rb").read())

@@ -1,14 +1,14 @@
 //! The wildcard matcher against a reference: an IAM pattern `p` and a text
-//! `t`, compared three ways through the public API (a resource
-//! `arn:aws:s3:::p`, an action `s3:p`, and a `StringLike` condition value `p`)
-//! against a plain dynamic-programming glob where `*` matches any run of
-//! characters (including `/` and `:`) and `?` exactly one character.
+//! `t`, compared four ways through the public API (`Wildcard` itself, a
+//! resource `arn:aws:s3:::p`, an action `s3:p`, and a `StringLike` condition
+//! value `p`) against a plain dynamic-programming glob where `*` matches any
+//! run of characters (including `/` and `:`) and `?` exactly one character.
 //!
 //! Input: `pattern` U+0000 `text`, lossy UTF-8.
 
 #![no_main]
 
-use iam_eval::{Decision, PolicySet, Request};
+use iam_eval::{Decision, PolicySet, Request, Wildcard};
 use libfuzzer_sys::fuzz_target;
 
 /// O(|p|·|t|) reference glob over characters. `fold` compares ASCII letters
@@ -91,6 +91,13 @@ fuzz_target!(|data: &[u8]| {
         &["\"2012-10-17\"", "\"2008-10-17\""]
     };
     let expected = glob(pattern, text, false);
+    let wildcard = Wildcard::new(pattern);
+    assert_eq!(wildcard.is_match(text), expected, "Wildcard {pattern:?} vs {text:?}");
+    assert_eq!(
+        wildcard.is_match_ignore_ascii_case(text),
+        glob(pattern, text, true),
+        "Wildcard ignoring case {pattern:?} vs {text:?}"
+    );
     for version in versions {
         // Resource: the resource part is everything after the fifth colon.
         let request = Request::new("s3:GetObject", format!("arn:aws:s3:::{text}"));
