@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::compile::{compile_document, CompiledPolicy};
-use crate::error::{Location, PolicyError, Warning};
+use crate::error::{Location, PolicyError, PolicyErrorKind, Warning};
 use crate::eval::{decide, walk, Decision, Verdict};
 use crate::explain::{explain, Explanation};
 use crate::index::{self, Group};
@@ -260,7 +260,21 @@ fn compile_policy(
     let mut diags = Diagnostics::default();
     let policy_id = (!id.is_empty()).then(|| id.to_owned());
     let Some(document) = parse_document(text, policy_type, &options.limits, &mut diags) else {
-        return Err(split(diags, text, policy_id).0);
+        let mut errors = split(diags, text, policy_id.clone()).0;
+        if errors.is_empty() {
+            // The parser reports why it gave up; should it ever not, the
+            // policy is still refused rather than silently dropped.
+            let location = Location {
+                policy_id,
+                path: String::new(),
+                line: 1,
+                column: 1,
+                sid: None,
+            };
+            let kind = PolicyErrorKind::Syntax("the policy could not be read".into());
+            errors.push(PolicyError::new(location, kind));
+        }
+        return Err(errors);
     };
     let policy = compile_document(
         &document,
