@@ -653,6 +653,12 @@ fn serverless_variables_without_a_value_are_named() {
 fn hostile_input_is_refused_cheaply() {
     let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nResources: {}\n";
     assert!(load(bomb, &TemplateOptions::default()).is_err());
+    // Found by the `readers` fuzzer: mapping keys that are mappings (`? …`),
+    // nested, were serialized into each other's quoted text, doubling at
+    // every level (forty levels tried to allocate gigabytes). They are refused.
+    let nested_keys = format!("{}null\n", "? ".repeat(40));
+    let error = load(&nested_keys, &TemplateOptions::default()).unwrap_err();
+    assert!(error.to_string().contains("mapping key"), "{error}");
     assert!(load("[1, 2]", &TemplateOptions::default()).is_err());
     assert!(load("Description: no resources", &TemplateOptions::default()).is_err());
     let cycle = r#"{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::Sub": "${R}"}}}},

@@ -35,23 +35,28 @@ pub(super) fn parse(text: &str) -> Result<(Value, Format), TemplateError> {
     }
     let yaml: Yaml = serde_yaml_ng::from_str(text)
         .map_err(|e| TemplateError::new(format!("invalid YAML template: {e}")))?;
-    Ok((to_json(yaml), Format::Yaml))
+    Ok((to_json(yaml)?, Format::Yaml))
 }
 
-fn key_text(key: Yaml) -> String {
+/// A mapping key as text. Template keys are names; a sequence or mapping
+/// as a key (YAML's `? …`) is refused, not serialized: nested ones would
+/// quote and escape each other, doubling in size at every level.
+fn key_text(key: Yaml) -> Result<String, TemplateError> {
     match key {
-        Yaml::String(s) => s,
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Number(n) => n.to_string(),
-        Yaml::Null => "null".into(),
-        other => serde_json::to_string(&to_json(other)).unwrap_or_default(),
+        Yaml::String(s) => Ok(s),
+        Yaml::Bool(b) => Ok(b.to_string()),
+        Yaml::Number(n) => Ok(n.to_string()),
+        Yaml::Null => Ok("null".into()),
+        Yaml::Sequence(_) | Yaml::Mapping(_) | Yaml::Tagged(_) => Err(TemplateError::new(
+            "invalid YAML template: a mapping key must be a name, not a list, mapping or tagged value".into(),
+        )),
     }
 }
 
 /// Converts YAML to JSON. The YAML parser already bounds nesting and alias
 /// expansion, so this recursion is bounded too.
-fn to_json(yaml: Yaml) -> Value {
-    match yaml {
+fn to_json(yaml: Yaml) -> Result<Value, TemplateError> {
+    Ok(match yaml {
         Yaml::Null => Value::Null,
         Yaml::Bool(b) => Value::Bool(b),
         Yaml::Number(n) => {
@@ -66,16 +71,18 @@ fn to_json(yaml: Yaml) -> Value {
             }
         }
         Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        Yaml::Sequence(items) => {
+            Value::Array(items.into_iter().map(to_json).collect::<Result<_, _>>()?)
+        }
         Yaml::Mapping(map) => Value::Object(
             map.into_iter()
-                .map(|(k, v)| (key_text(k), to_json(v)))
-                .collect(),
+                .map(|(k, v)| Ok((key_text(k)?, to_json(v)?)))
+                .collect::<Result<_, TemplateError>>()?,
         ),
         Yaml::Tagged(tagged) => {
             let tag = tagged.tag.to_string();
             let name = tag.trim_start_matches('!').to_owned();
-            let inner = to_json(tagged.value);
+            let inner = to_json(tagged.value)?;
             let (key, arg) = match name.as_str() {
                 "Ref" | "Condition" => (name.clone(), inner),
                 "GetAtt" => match inner {
@@ -94,5 +101,5 @@ fn to_json(yaml: Yaml) -> Value {
             map.insert(key, arg);
             Value::Object(map)
         }
-    }
+    })
 }
