@@ -523,6 +523,11 @@ pub(crate) fn resources(s: &Statement) -> &[Item] {
 mod tests {
     use super::*;
 
+    /// A 2012-10-17 policy of `statements` (JSON objects, comma-separated).
+    pub(super) fn policy(statements: &str) -> String {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+    }
+
     pub(super) fn codes(text: &str, policy_type: PolicyType) -> Vec<&'static str> {
         lint(text, policy_type, &LintConfig::default())
             .into_iter()

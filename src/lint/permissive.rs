@@ -237,12 +237,8 @@ fn redundant(cx: &mut Cx<'_>, document: &Document) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::codes;
+    use super::super::tests::{codes, policy};
     use crate::policy::PolicyType;
-
-    fn policy(statements: &str) -> String {
-        format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
-    }
 
     #[test]
     fn allow_with_not_action_and_not_resource() {

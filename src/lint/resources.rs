@@ -210,23 +210,19 @@ fn query_without_index(cx: &mut Cx<'_>, document: &Document) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::codes;
+    use super::super::tests::{codes, policy};
     use crate::policy::PolicyType;
-
-    fn identity(statements: &str) -> String {
-        format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
-    }
 
     #[test]
     fn list_bucket_on_object_arns() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":"arn:aws:s3:::b/home/*"}"#,
         );
         assert_eq!(
             codes(&bad, PolicyType::Identity),
             ["S3_BUCKET_ACTION_ON_OBJECT_ARN"]
         );
-        let good = identity(
+        let good = policy(
             r#"{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/home/*"]}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
@@ -234,7 +230,7 @@ mod tests {
 
     #[test]
     fn object_actions_on_bucket_arns() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":"arn:aws:s3:::b"}"#,
         );
         assert_eq!(
@@ -246,25 +242,25 @@ mod tests {
         );
         // A wildcard that can reach objects counts.
         let good =
-            identity(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b*"}"#);
+            policy(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b*"}"#);
         assert!(codes(&good, PolicyType::Identity).is_empty());
     }
 
     #[test]
     fn dynamodb_query_without_the_index_form() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query"],"Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/notes"}"#,
         );
         assert_eq!(
             codes(&bad, PolicyType::Identity),
             ["DYNAMODB_QUERY_WITHOUT_INDEX"]
         );
-        let good = identity(
+        let good = policy(
             r#"{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query"],"Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/notes"},{"Effect":"Allow","Action":"dynamodb:Query","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/notes/index/*"}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
         // No Query, no finding.
-        let get = identity(
+        let get = policy(
             r#"{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/notes"}"#,
         );
         assert!(codes(&get, PolicyType::Identity).is_empty());

@@ -312,12 +312,8 @@ fn username_for_roles(cx: &mut Cx<'_>, document: &Document) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::codes;
+    use super::super::tests::{codes, policy};
     use crate::policy::PolicyType;
-
-    fn identity(statement: &str) -> String {
-        format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#)
-    }
 
     #[test]
     fn variables_in_old_versions_are_literal() {
@@ -334,7 +330,7 @@ mod tests {
             "{found:?}"
         );
         assert!(found.contains(&"MISSING_VERSION"), "{found:?}");
-        let good = identity(
+        let good = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:userid}/*"}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
@@ -352,13 +348,13 @@ mod tests {
 
     #[test]
     fn unknown_and_multivalued_variables() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:usename}/*","arn:aws:s3:::b/${aws:TagKeys}/*"]}"#,
         );
         let found = codes(&bad, PolicyType::Identity);
         assert!(found.contains(&"UNKNOWN_VARIABLE"), "{found:?}");
         assert!(found.contains(&"MULTIVALUED_VARIABLE"), "{found:?}");
-        let good = identity(
+        let good = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:username}/*","arn:aws:s3:::b/${aws:PrincipalTag/team}/*","arn:aws:s3:::b/${saml:sub}/*"]}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
@@ -366,11 +362,11 @@ mod tests {
 
     #[test]
     fn malformed_variables() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/$(aws:username)/*"}"#,
         );
         assert_eq!(codes(&bad, PolicyType::Identity), ["MALFORMED_VARIABLE"]);
-        let braces = identity(
+        let braces = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/{cognito-identity.amazonaws.com:sub}/*"}"#,
         );
         assert_eq!(codes(&braces, PolicyType::Identity), ["MALFORMED_VARIABLE"]);
@@ -378,14 +374,14 @@ mod tests {
 
     #[test]
     fn identity_variable_needs_a_slash_in_s3_resources() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/private/${cognito-identity.amazonaws.com:sub}*"}"#,
         );
         assert_eq!(
             codes(&bad, PolicyType::Identity),
             ["IDENTITY_VARIABLE_WITHOUT_DELIMITER"]
         );
-        let good = identity(
+        let good = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/private/${cognito-identity.amazonaws.com:sub}/*"}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
@@ -393,21 +389,21 @@ mod tests {
 
     #[test]
     fn identity_variable_needs_a_slash_in_s3_prefix() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["private/${cognito-identity.amazonaws.com:sub}*"]}}}"#,
         );
         assert_eq!(
             codes(&bad, PolicyType::Identity),
             ["IDENTITY_VARIABLE_WITHOUT_DELIMITER"]
         );
-        let exact = identity(
+        let exact = policy(
             r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringEquals":{"s3:prefix":"home/${aws:username}"}}}"#,
         );
         assert_eq!(
             codes(&exact, PolicyType::Identity),
             ["IDENTITY_VARIABLE_WITHOUT_DELIMITER"]
         );
-        let good = identity(
+        let good = policy(
             r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["","private/${cognito-identity.amazonaws.com:sub}/*"]}}}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
@@ -415,14 +411,14 @@ mod tests {
 
     #[test]
     fn username_in_a_cognito_role_policy() {
-        let bad = identity(
+        let bad = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:username}/*","arn:aws:s3:::b/${cognito-identity.amazonaws.com:sub}/*"]}"#,
         );
         assert_eq!(
             codes(&bad, PolicyType::Identity),
             ["USERNAME_VARIABLE_IN_ROLE_POLICY"]
         );
-        let session = identity(
+        let session = policy(
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,
         );
         assert_eq!(
