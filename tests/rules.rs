@@ -56,6 +56,18 @@ fn identity_error(json: &str) -> PolicyError {
     error_of(PolicyType::Identity, json)
 }
 
+/// Where compiling reports the error in `condition` (a JSON object) on an
+/// otherwise valid statement.
+fn condition_error_path(condition: &str) -> String {
+    let statement = format!(
+        r#"[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{condition}}}]"#
+    );
+    identity_error(&doc(&statement))
+        .location()
+        .path()
+        .to_owned()
+}
+
 fn decide(set: &PolicySet, request: &Request) -> Decision {
     set.evaluate(request).decision()
 }
@@ -1712,11 +1724,8 @@ fn o2_numeric_operators_compare_exactly() {
         &[(key, one("abc"))]
     ));
     // A non-numeric policy value is rejected with its path.
-    let err = identity_error(&doc(
-        r#"[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"ten"}}}]"#,
-    ));
     assert_eq!(
-        err.location().path(),
+        condition_error_path(r#"{"NumericLessThan":{"s3:max-keys":"ten"}}"#),
         "Statement[0].Condition.NumericLessThan.s3:max-keys"
     );
 }
@@ -1770,11 +1779,8 @@ fn o3_date_operators_mix_epoch_and_iso() {
             "{op} {policy} vs {request}"
         );
     }
-    let err = identity_error(&doc(
-        r#"[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"tomorrow"}}}]"#,
-    ));
     assert_eq!(
-        err.location().path(),
+        condition_error_path(r#"{"DateLessThan":{"aws:CurrentTime":"tomorrow"}}"#),
         "Statement[0].Condition.DateLessThan.aws:CurrentTime"
     );
 }
@@ -1823,11 +1829,8 @@ fn o5_binary_equals_compares_bytes() {
     let cond = r#"{"BinaryEquals":{"aws:PrincipalTag/bin":"QmluYXJ5VmFsdWVJbkJhc2U2NA=="}}"#;
     assert!(holds(cond, &[(key, one("QmluYXJ5VmFsdWVJbkJhc2U2NA=="))]));
     assert!(!holds(cond, &[(key, one("QmluYXJ5"))]));
-    let err = identity_error(&doc(
-        r#"[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"BinaryEquals":{"k:x":"not base64!"}}}]"#,
-    ));
     assert_eq!(
-        err.location().path(),
+        condition_error_path(r#"{"BinaryEquals":{"k:x":"not base64!"}}"#),
         "Statement[0].Condition.BinaryEquals.k:x"
     );
 }
@@ -1866,11 +1869,8 @@ fn o6_ip_address_v4_and_v6() {
             "{op} {policy} vs {request}"
         );
     }
-    let err = identity_error(&doc(
-        r#"[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"300.1.1.1/8"}}}]"#,
-    ));
     assert_eq!(
-        err.location().path(),
+        condition_error_path(r#"{"IpAddress":{"aws:SourceIp":"300.1.1.1/8"}}"#),
         "Statement[0].Condition.IpAddress.aws:SourceIp"
     );
 }
