@@ -8,19 +8,9 @@
     reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
 )]
 
-use std::process::{Command, Output};
+mod common;
 
-fn iam_eval(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iam-eval"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run iam-eval")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::{iam_eval, stdout};
 
 const AUTH_ROLE: &str = "fixtures/policies/notes-app-auth-role.json";
 const SUB: &str = "cognito-identity.amazonaws.com:sub=us-east-1:1111";

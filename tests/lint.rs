@@ -10,7 +10,9 @@
 )]
 
 use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{iam_eval, stdout};
 
 use iam_eval::lint::{lint, FindingType, LintConfig, CHECKS};
 use iam_eval::PolicyType;
@@ -209,18 +211,6 @@ fn invalid_json_is_one_error() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].issue_code, "JSON_SYNTAX_ERROR");
     assert_eq!(findings[0].finding_type, FindingType::Error);
-}
-
-fn iam_eval(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iam-eval"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run iam-eval")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]

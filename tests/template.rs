@@ -10,7 +10,9 @@
     reason = "tests fail loudly on unexpected input"
 )]
 
-use std::process::Command;
+mod common;
+
+use common::{iam_eval, stdout};
 
 use iam_eval::cognito::{IdentityPoolSetup, Login};
 use iam_eval::template::{load, Stack, TemplateOptions};
@@ -671,14 +673,10 @@ fn hostile_input_is_refused_cheaply() {
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_iam-eval"))
-        .current_dir(DIR)
-        .args(args)
-        .output()
-        .unwrap();
+    let out = iam_eval(args);
     (
         out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
+        stdout(&out),
         String::from_utf8(out.stderr).unwrap(),
     )
 }
