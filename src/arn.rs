@@ -436,9 +436,10 @@ mod tests {
         assert!(no(["aws", "*", "us-east-1", "*"]), "literal after a star");
     }
 
-    /// A literal head compared without splitting the text gives the
-    /// segment-wise answer (R1, V6: an identity id with a colon cannot shift
-    /// the segments).
+    /// A literal head compared without splitting the text, or as one
+    /// pattern with the resource part, gives the segment-wise answer (R1;
+    /// R6 with the head compared either way; V6: an identity id with a colon
+    /// cannot shift the segments).
     #[test]
     fn literal_head_agrees_with_segments() {
         let sub = "us-east-1:1111";

@@ -678,9 +678,10 @@ impl<'t> Resolver<'t> {
                 None => {
                     let stack = self.stack_name();
                     let mut name = format!("{stack}-{logical}-{}", placeholder(seed, 12, UPPER));
-                    // Role names hold at most 64 characters; cut at a
-                    // character, not a byte, so a non-ASCII logical id
-                    // (invalid, but read anyway) cannot split one.
+                    // Role names hold at most 64 characters
+                    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html);
+                    // cut at a character, not a byte, so a non-ASCII
+                    // logical id (invalid, but read anyway) cannot split one.
                     let end = name.char_indices().nth(64).map_or(name.len(), |(at, _)| at);
                     name.truncate(end);
                     Ok(self.generated(logical, "role name", name))
