@@ -11,6 +11,7 @@ use crate::condition::{
     OperatorError, Test, TextOperand,
 };
 use crate::error::PolicyErrorKind;
+use crate::index::ServiceKey;
 use crate::json::LineCursor;
 use crate::options::Options;
 use crate::parse::Diagnostics;
@@ -64,6 +65,8 @@ pub(crate) struct CompiledStatement {
     pub actions: ActionMatcher,
     /// The services `actions` can match ([`crate::index::service_mask`]).
     pub service_mask: u64,
+    /// The services `actions` name whole ([`crate::index::whole_services`]).
+    pub whole_services: Box<[ServiceKey]>,
     pub resources: Option<ResourceMatcher>,
     pub conditions: Box<[Condition]>,
 }
@@ -219,6 +222,7 @@ impl Compiler<'_> {
             end: position(lines, text, s.span.end),
             principal,
             service_mask: crate::index::service_mask(&actions),
+            whole_services: crate::index::whole_services(&actions),
             actions,
             resources,
             conditions: conditions.into(),

@@ -9,7 +9,7 @@
 //! decision is wanted, so deciding allocates nothing.
 
 use crate::arn::{ArnMatchCase, ArnText};
-use crate::compile::{CompiledPolicy, CompiledStatement, ResourceMatcher};
+use crate::compile::{CompiledPolicy, CompiledStatement, ResourceEntry, ResourceMatcher};
 use crate::condition::Outcome;
 use crate::index::Group;
 use crate::options::{Options, UnresolvedNotResource};
@@ -17,7 +17,7 @@ use crate::pattern::Case;
 use crate::policy::{Effect, PolicyType};
 use crate::principal::{Caller, CallerShape, PrincipalMatch};
 use crate::request::{Context, Request};
-use crate::variable::{resolve_all, ResolvedVars};
+use crate::variable::{resolve_all, ResolvedVars, Variable};
 
 /// The answer AWS gives: exactly one of three.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -87,28 +87,32 @@ impl StatementResult {
     }
 }
 
-/// The request, as the statements read it during one evaluation.
+/// The request, as the statements read it during one evaluation: the
+/// request itself (which holds the splits made when it was built) and the
+/// principal's parts, rebuilt only if a statement asks.
 pub(crate) struct Prepared<'r> {
-    pub action: &'r str,
-    /// The action's service, for the per-statement filter.
-    pub service_bit: u64,
-    pub resource: ArnText<'r>,
-    pub context: &'r Context,
     request: &'r Request,
     caller: std::cell::OnceCell<Option<Caller<'r>>>,
 }
 
 impl<'r> Prepared<'r> {
-    /// Reuses the splits the request made when it was built.
     pub fn new(request: &'r Request) -> Self {
         Prepared {
-            action: request.action(),
-            service_bit: request.service_bit(),
-            resource: request.resource_text(),
-            context: request.context(),
             request,
             caller: std::cell::OnceCell::new(),
         }
+    }
+
+    fn action(&self) -> &'r str {
+        self.request.action()
+    }
+
+    fn resource(&self) -> ArnText<'r> {
+        self.request.resource_text()
+    }
+
+    fn context(&self) -> &'r Context {
+        self.request.context()
     }
 
     /// The classified principal, rebuilt only where a statement or the
@@ -123,12 +127,16 @@ impl<'r> Prepared<'r> {
     }
 }
 
-pub(crate) fn action_matches(statement: &CompiledStatement, action: &str) -> bool {
+fn action_matches(statement: &CompiledStatement, request: &Prepared<'_>) -> bool {
+    // `s3:*` and the like are settled by the service alone.
     let any = statement
-        .actions
-        .patterns
-        .iter()
-        .any(|p| p.is_match(action, &[], Case::AsciiInsensitive));
+        .whole_services
+        .contains(&request.request.service_key())
+        || statement
+            .actions
+            .patterns
+            .iter()
+            .any(|p| p.is_match(request.action(), &[], Case::AsciiInsensitive));
     any != statement.actions.negated
 }
 
@@ -152,38 +160,27 @@ fn resources_match(
     options: &Options,
 ) -> Option<bool> {
     let case = arn_case(options);
-    let mut resolved: Option<ResolvedVars<'_>> = None;
+    let resource = request.resource();
     let mut unresolved = false;
     let mut any = false;
     for entry in matcher.entries.iter() {
         // No or one variable (the usual cases) need no buffer.
-        let single;
-        let vars: &[&str] = match &*entry.vars {
-            [] => &[],
-            [var] => match var.resolve(request.context) {
-                Ok(value) => {
-                    single = [value];
-                    &single
-                }
-                Err(_) => {
-                    // V7: an entry with an unresolvable variable matches nothing.
-                    unresolved = true;
-                    continue;
-                }
-            },
-            vars => {
-                let buffer = resolved.get_or_insert_with(ResolvedVars::new);
-                if resolve_all(vars, request.context, buffer).is_err() {
-                    // V7, as above.
-                    unresolved = true;
-                    continue;
-                }
-                buffer.as_slice()
-            }
+        let matched = match &*entry.vars {
+            [] => Some(entry.pattern.is_match(&resource, &[], case)),
+            [var] => var
+                .resolve(request.context())
+                .ok()
+                .map(|value| entry.pattern.is_match(&resource, &[value], case)),
+            vars => entry_match_resolving(entry, vars, &resource, request.context(), case),
         };
-        if entry.pattern.is_match(&request.resource, vars, case) {
-            any = true;
-            break;
+        match matched {
+            Some(true) => {
+                any = true;
+                break;
+            }
+            Some(false) => {}
+            // V7: an entry with an unresolvable variable matches nothing.
+            None => unresolved = true,
         }
     }
     if !matcher.negated {
@@ -198,6 +195,22 @@ fn resources_match(
     }
 }
 
+/// An entry with several variables: resolved into a buffer first. `None`
+/// when one does not resolve. Out of line, so the usual entries above need
+/// no buffer on the stack.
+#[inline(never)]
+fn entry_match_resolving(
+    entry: &ResourceEntry,
+    vars: &[Variable],
+    resource: &ArnText<'_>,
+    context: &Context,
+    case: ArnMatchCase,
+) -> Option<bool> {
+    let mut buffer = ResolvedVars::new();
+    resolve_all(vars, context, &mut buffer).ok()?;
+    Some(entry.pattern.is_match(resource, buffer.as_slice(), case))
+}
+
 /// E1: a statement applies when principal, action, resource and every
 /// condition match.
 pub(crate) fn evaluate_statement(
@@ -205,7 +218,7 @@ pub(crate) fn evaluate_statement(
     request: &Prepared<'_>,
     options: &Options,
 ) -> StatementResult {
-    if !action_matches(statement, request.action) {
+    if !action_matches(statement, request) {
         return StatementResult::NotApplicable(Miss::Action);
     }
     let principal = match &statement.principal {
@@ -224,7 +237,7 @@ pub(crate) fn evaluate_statement(
         }
     }
     for (index, condition) in statement.conditions.iter().enumerate() {
-        match condition.evaluate(request.context, options) {
+        match condition.evaluate(request.context(), options) {
             Outcome::True => {}
             // AND: one false condition settles it, whatever else failed.
             Outcome::False => return StatementResult::NotApplicable(Miss::Condition(index)),
@@ -592,19 +605,24 @@ fn visit_candidates<'p>(
     mut check: impl FnMut(&'p CompiledStatement),
 ) {
     let indexed = group.index.as_ref().is_some_and(|index| {
-        index.candidates(prepared.action, prepared.resource.resource(), |(p, s)| {
-            if let Some(statement) = policies.get(p).and_then(|p| p.statements.get(s)) {
-                check(statement);
-            }
-        })
+        index.candidates(
+            prepared.action(),
+            prepared.resource().resource(),
+            |(p, s)| {
+                if let Some(statement) = policies.get(p).and_then(|p| p.statements.get(s)) {
+                    check(statement);
+                }
+            },
+        )
     });
     if indexed {
         return;
     }
     let members = policies.get(group.policies.clone()).unwrap_or_default();
+    let service_bit = prepared.request.service_bit();
     for policy in members {
         for statement in policy.statements.iter() {
-            if statement.service_mask & prepared.service_bit != 0 {
+            if statement.service_mask & service_bit != 0 {
                 check(statement);
             }
         }

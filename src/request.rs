@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::arn::{Arn, ArnOffsets, ArnText};
+use crate::index::ServiceKey;
 use crate::principal::{Caller, CallerShape};
 
 /// The value of one context key.
@@ -100,16 +101,23 @@ impl Context {
         self.entries.push((lower, key.into(), value));
     }
 
+    // Inlined into every variable lookup of a decision; the hashed lookup
+    // of large contexts stays out of line so the scan needs no stack frame.
+    #[inline]
     fn position(&self, lower: &str) -> Option<usize> {
         match &self.index {
-            Some(index) => index.get(lower).copied(),
-            // Compared a word at a time: this runs for every variable of
-            // every decision.
+            Some(index) => Self::indexed_position(index, lower),
+            // Compared a word at a time.
             None => self
                 .entries
                 .iter()
                 .position(|(k, _, _)| crate::pattern::same(k.as_bytes(), lower.as_bytes())),
         }
+    }
+
+    #[inline(never)]
+    fn indexed_position(index: &HashMap<Box<str>, usize>, lower: &str) -> Option<usize> {
+        index.get(lower).copied()
     }
 
     /// The value of `key`, compared case-insensitively.
@@ -119,6 +127,7 @@ impl Context {
     }
 
     /// Lookup by a key that is already lowercase: the evaluation hot path.
+    #[inline]
     pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
         self.position(lower)
             .and_then(|i| self.entries.get(i))
@@ -165,6 +174,8 @@ pub struct Request {
     /// The action's [`crate::index::service_bit`], which filters statements.
     /// Always `service_bit(action)`.
     service_bit: u64,
+    /// The action's [`ServiceKey`]. Always `ServiceKey::of_action(action)`.
+    service_key: ServiceKey,
     /// The principal classified once. Always `principal.map(CallerShape::of)`.
     caller: Option<CallerShape>,
 }
@@ -177,6 +188,7 @@ impl Request {
         Request {
             principal: None,
             service_bit: crate::index::service_bit(&action),
+            service_key: ServiceKey::of_action(&action),
             action,
             resource_arn: Arn::parse(&resource).map(|arn| arn.offsets()),
             resource,
@@ -194,6 +206,11 @@ impl Request {
     /// The action's [`crate::index::service_bit`].
     pub(crate) fn service_bit(&self) -> u64 {
         self.service_bit
+    }
+
+    /// The action's [`ServiceKey`].
+    pub(crate) fn service_key(&self) -> ServiceKey {
+        self.service_key
     }
 
     /// The principal, classified when the request was built.

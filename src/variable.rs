@@ -155,6 +155,7 @@ pub(crate) enum Unresolved {
 
 impl Variable {
     /// The value this variable takes in `context` (V3, V7).
+    #[inline]
     pub fn resolve<'c>(&'c self, context: &'c Context) -> Result<&'c str, Unresolved> {
         match context.get_lower(&self.key_lower) {
             Some(ContextValue::Single(value)) => Ok(value),

@@ -651,6 +651,24 @@ fn a2_action_wildcards() {
         ("s*:GetObject", "s3:GetObject", true),
         ("s3:*", "s3x:GetObject", false),
         ("s3:GetObject*", "s3:GetObject", true),
+        // `service:*` is settled by the service alone: it must still be
+        // exact, ignore case, and hold for services too long to pack.
+        ("S3:*", "s3:GetObject", true),
+        ("s3:*", "S3:", true),
+        ("s3:*", "s:GetObject", false),
+        ("s3:*", "s3", false),
+        ("cognito-identity:*", "Cognito-Identity:GetId", true),
+        ("cognito-identity:*", "cognito-identityx:GetId", false),
+        (
+            "elasticloadbalancing:*",
+            "ElasticLoadBalancing:DescribeTags",
+            true,
+        ),
+        (
+            "elasticloadbalancing:*",
+            "elasticloadbalancin:DescribeTags",
+            false,
+        ),
     ];
     for &(pattern, action, expected) in cases {
         let s = allow(pattern, r#""*""#);
