@@ -72,6 +72,7 @@ impl PolicySet {
 
     /// Decides `request`. Deciding allocates nothing; the explanation is
     /// computed only when [`Response::explanation`] is called.
+    #[inline] // a thin wrapper: the caller keeps only the fields it reads
     pub fn evaluate<'a>(&'a self, request: &'a Request) -> Response<'a> {
         let verdict = decide(
             &self.inner.policies,
