@@ -53,6 +53,16 @@ enum Strategy {
         suffix: Arc<str>,
         open: bool,
     },
+    /// Literals and stars only, in a shape none of the above covers, such
+    /// as `ly55wbovq4/*/*/*` or `*a*`: `head`, then each of `middle` in
+    /// order (the leftmost occurrence of each is the one to take), then
+    /// `tail`, with anything between them. `head` or `tail` is empty when
+    /// the pattern starts or ends with a star.
+    Pieces {
+        head: Arc<str>,
+        middle: Box<[Arc<str>]>,
+        tail: Arc<str>,
+    },
     General,
 }
 
@@ -150,8 +160,29 @@ impl Pattern {
                 (Some(a), Some(b)) => Strategy::PrefixSuffix(a, b),
                 _ => Strategy::General,
             },
-            _ => Self::slot(tokens).unwrap_or(Strategy::General),
+            _ => Self::slot(tokens)
+                .or_else(|| Self::pieces(tokens))
+                .unwrap_or(Strategy::General),
         }
+    }
+
+    /// [`Strategy::Pieces`] for tokens that are only literals and stars.
+    fn pieces(tokens: &[Token]) -> Option<Strategy> {
+        let mut lits = tokens.split(|t| *t == Token::Star).map(|run| match run {
+            [] => Some(Arc::<str>::from("")),
+            [Token::Lit(l)] => Some(l.clone()),
+            _ => None,
+        });
+        // Adjacent literals and stars are merged, so each run between stars
+        // is empty or one literal; anything else holds a `?` or a variable.
+        let head = lits.next()??;
+        let mut middle: Vec<Arc<str>> = lits.collect::<Option<_>>()?;
+        let tail = middle.pop()?;
+        Some(Strategy::Pieces {
+            head,
+            middle: middle.into(),
+            tail,
+        })
     }
 
     /// [`Strategy::Slot`] for `[Lit] Var [Lit] [Star]`.
@@ -228,6 +259,7 @@ impl Pattern {
             } => vars
                 .get(usize::from(*var))
                 .is_some_and(|value| slot_match(text, prefix, value, suffix, *open, case)),
+            Strategy::Pieces { head, middle, tail } => pieces_match(text, head, middle, tail, case),
             Strategy::General => self.general_match(text, vars, case),
         }
     }
@@ -353,6 +385,31 @@ fn slot_match(text: &str, prefix: &str, value: &str, suffix: &str, open: bool, c
     fits && piece_eq(bytes.get(..p), prefix, case)
         && piece_eq(bytes.get(p..p + v), value, case)
         && piece_eq(bytes.get(p + v..len), suffix, case)
+}
+
+/// [`Strategy::Pieces`]. With only stars between the pieces, taking the
+/// leftmost occurrence of each middle piece leaves the most room for the
+/// rest, so one pass decides.
+fn pieces_match(text: &str, head: &str, middle: &[Arc<str>], tail: &str, case: Case) -> bool {
+    let Some(tail_start) = text.len().checked_sub(tail.len()) else {
+        return false;
+    };
+    if tail_start < head.len() || !starts_with(text, head, case) || !ends_with(text, tail, case) {
+        return false;
+    }
+    let mut from = head.len();
+    for piece in middle {
+        // Both ends sit on character boundaries: each follows or precedes
+        // a matched piece of valid UTF-8.
+        let Some(found) = text
+            .get(from..tail_start)
+            .and_then(|window| find_literal(window, piece, case))
+        else {
+            return false;
+        };
+        from += found + piece.len();
+    }
+    true
 }
 
 /// Whether `text` (a piece of the compared text) is `piece` under `case`.
@@ -531,7 +588,31 @@ fn find_segment(
 /// to set up for the one- to few-byte pieces between stars of real ARNs).
 const SHORT_NEEDLE: usize = 16;
 
+/// Where `needle` first occurs in `haystack`. Inlined, so the one-byte
+/// pieces between the stars of real ARNs (`/`, `:`) are a plain byte scan
+/// under a case rule known at compile time; longer needles go out of line.
+#[inline]
 fn find_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> {
+    match needle.as_bytes() {
+        [] => Some(0),
+        &[only] => haystack
+            .as_bytes()
+            .iter()
+            .position(|&b| byte_eq(b, only, case)),
+        _ => find_long_literal(haystack, needle, case),
+    }
+}
+
+fn byte_eq(a: u8, b: u8, case: Case) -> bool {
+    match case {
+        Case::Sensitive => a == b,
+        Case::AsciiInsensitive => a.eq_ignore_ascii_case(&b),
+    }
+}
+
+/// [`find_literal`] for needles of two bytes or more (correct for any).
+#[inline(never)]
+fn find_long_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     let Some(&first) = n.first() else {
         return Some(0);
@@ -539,10 +620,6 @@ fn find_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> {
     if case == Case::Sensitive && n.len() > SHORT_NEEDLE {
         return haystack.find(needle);
     }
-    let eq = |a: u8, b: u8| match case {
-        Case::Sensitive => a == b,
-        Case::AsciiInsensitive => a.eq_ignore_ascii_case(&b),
-    };
     let mut from = 0;
     loop {
         let window = h.get(from..)?;
@@ -550,10 +627,10 @@ fn find_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> {
         // first byte (`aaaa…` for the piece `ab`) costs no call per position.
         let at = from
             + match n.get(1) {
-                None => window.iter().position(|&b| eq(b, first))?,
-                Some(&second) => window
-                    .windows(2)
-                    .position(|w| matches!(*w, [x, y] if eq(x, first) && eq(y, second)))?,
+                None => window.iter().position(|&b| byte_eq(b, first, case))?,
+                Some(&second) => window.windows(2).position(
+                    |w| matches!(*w, [x, y] if byte_eq(x, first, case) && byte_eq(y, second, case)),
+                )?,
             };
         // The needle is valid UTF-8, so a match starts on a character boundary.
         if h.get(at..)
@@ -772,6 +849,31 @@ mod tests {
             }
             prop_assert!(!same(&a, &c[..c.len().saturating_sub(1)]) || a.is_empty());
         }
+    }
+
+    /// Literal-and-star patterns that no simpler strategy covers take the
+    /// one-pass `Pieces` matcher; the reference tests above check its answers.
+    #[test]
+    fn pieces_shapes() {
+        let strategy = |pattern: &str| Pattern::wildcard(pattern).strategy;
+        for pieces in ["ly55wbovq4/*/*/*", "*a*", "a*b*c", "**a**b", "*/*"] {
+            assert!(
+                matches!(strategy(pieces), super::Strategy::Pieces { .. }),
+                "{pieces}"
+            );
+        }
+        assert!(matches!(strategy("a*?b"), super::Strategy::General));
+        assert!(matches!(strategy("*a"), super::Strategy::Suffix(_)));
+        assert!(matches!(strategy("a*b"), super::Strategy::PrefixSuffix(..)));
+        let m = |pattern: &str, text: &str| {
+            Pattern::wildcard(pattern).is_match(text, &[], Case::Sensitive)
+        };
+        assert!(m("ly55wbovq4/*/*/*", "ly55wbovq4/prod/GET/notes"));
+        assert!(m("ly55wbovq4/*/*/*", "ly55wbovq4///"));
+        assert!(!m("ly55wbovq4/*/*/*", "ly55wbovq4/prod/GET"));
+        // Head and tail may not overlap.
+        assert!(!m("ab*b*ba", "aba"));
+        assert!(m("ab*b*ba", "abbba"));
     }
 
     #[test]
