@@ -222,6 +222,46 @@ impl ArnPattern {
     /// `vars` holds resolved variable values for the resource part.
     #[inline]
     pub fn is_match(&self, subject: &ArnText<'_>, vars: &[&str], case: ArnMatchCase) -> bool {
+        match self {
+            ArnPattern::Any => true,
+            ArnPattern::Full {
+                whole: Some(whole), ..
+            } if case.resource == Case::Sensitive
+                && subject.is_arn()
+                // Both heads lowercase: ignoring case changes nothing.
+                && (case.head == Case::Sensitive || subject.head_lowercase()) =>
+            {
+                whole.is_match(subject.text(), vars, Case::Sensitive)
+            }
+            ArnPattern::Full {
+                head_prefix: Some(prefix),
+                resource,
+                ..
+            } if !case.star_crosses_colons => {
+                // Neither side's head segments hold a colon, and fewer than
+                // four are literal, so the literal segments match exactly
+                // when the text after `arn:` starts with them; the `*`
+                // segments match anything.
+                let start = "arn:".len();
+                subject.is_arn()
+                    && subject
+                        .text()
+                        .get(start..start + prefix.len())
+                        .is_some_and(|head| literal_eq(prefix, head, case.head))
+                    && subject
+                        .resource()
+                        .is_some_and(|part| resource.is_match(part, vars, case.resource))
+            }
+            _ => self.is_match_apart(subject, vars, case),
+        }
+    }
+
+    /// [`ArnPattern::is_match`] for the less usual shapes: a literal head
+    /// compared apart (capitals, or ignoring case), a head split at its
+    /// colons, short patterns. Out of line, so the usual ones above need no
+    /// stack frame for these.
+    #[inline(never)]
+    fn is_match_apart(&self, subject: &ArnText<'_>, vars: &[&str], case: ArnMatchCase) -> bool {
         let text = subject.text();
         match self {
             ArnPattern::Any => true,
@@ -230,18 +270,11 @@ impl ArnPattern {
             ArnPattern::Full {
                 head,
                 head_literal,
-                whole,
-                head_prefix,
                 resource,
+                ..
             } => {
                 if !subject.is_arn() {
                     return false;
-                }
-                if let (Some(whole), Case::Sensitive) = (whole, case.resource) {
-                    // Both heads lowercase: ignoring case changes nothing.
-                    if case.head == Case::Sensitive || subject.head_lowercase() {
-                        return whole.is_match(text, vars, Case::Sensitive);
-                    }
                 }
                 // The split is found from the literals, and no wildcard in the
                 // head means R4's crossing star cannot apply.
@@ -256,19 +289,6 @@ impl ArnPattern {
                         && text.as_bytes().get(head_end) == Some(&b':')
                         && text
                             .get(head_end + 1..)
-                            .is_some_and(|part| resource.is_match(part, vars, case.resource));
-                }
-                if let (Some(prefix), false) = (head_prefix, case.star_crosses_colons) {
-                    // Neither side's head segments hold a colon, and fewer
-                    // than four are literal, so the literal segments match
-                    // exactly when the text after `arn:` starts with them;
-                    // the `*` segments match anything.
-                    let head = "arn:".len();
-                    return text
-                        .get(head..head + prefix.len())
-                        .is_some_and(|start| literal_eq(prefix, start, case.head))
-                        && subject
-                            .resource()
                             .is_some_and(|part| resource.is_match(part, vars, case.resource));
                 }
                 let Some(arn) = subject.arn() else {

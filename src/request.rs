@@ -101,23 +101,11 @@ impl Context {
         self.entries.push((lower, key.into(), value));
     }
 
-    // Inlined into every variable lookup of a decision; the hashed lookup
-    // of large contexts stays out of line so the scan needs no stack frame.
-    #[inline]
     fn position(&self, lower: &str) -> Option<usize> {
         match &self.index {
-            Some(index) => Self::indexed_position(index, lower),
-            // Compared a word at a time.
-            None => self
-                .entries
-                .iter()
-                .position(|(k, _, _)| crate::pattern::same(k.as_bytes(), lower.as_bytes())),
+            Some(index) => index.get(lower).copied(),
+            None => self.entries.iter().position(|(k, _, _)| **k == *lower),
         }
-    }
-
-    #[inline(never)]
-    fn indexed_position(index: &HashMap<Box<str>, usize>, lower: &str) -> Option<usize> {
-        index.get(lower).copied()
     }
 
     /// The value of `key`, compared case-insensitively.
@@ -126,12 +114,31 @@ impl Context {
         self.get_lower(&lower)
     }
 
-    /// Lookup by a key that is already lowercase: the evaluation hot path.
+    /// Lookup by a key that is already lowercase: the evaluation hot path,
+    /// run for every variable of every decision. Inlined there; the hashed
+    /// lookup of large contexts stays out of line, so the scan needs no
+    /// stack frame.
     #[inline]
     pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
-        self.position(lower)
-            .and_then(|i| self.entries.get(i))
-            .map(|(_, _, v)| v)
+        match &self.index {
+            Some(index) => Self::get_indexed(&self.entries, index, lower),
+            // Compared a word at a time.
+            None => self
+                .entries
+                .iter()
+                .find(|(k, _, _)| crate::pattern::same(k.as_bytes(), lower.as_bytes()))
+                .map(|(_, _, v)| v),
+        }
+    }
+
+    #[inline(never)]
+    fn get_indexed<'c>(
+        entries: &'c [(Box<str>, Box<str>, ContextValue)],
+        index: &HashMap<Box<str>, usize>,
+        lower: &str,
+    ) -> Option<&'c ContextValue> {
+        let i = *index.get(lower)?;
+        entries.get(i).map(|(_, _, v)| v)
     }
 
     /// Every key as given, with its value, in insertion order.
