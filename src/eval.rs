@@ -528,6 +528,20 @@ pub(crate) fn decide(
             return decide_identity_only(policies, group, &prepared, participation, options);
         }
     }
+    decide_layered(policies, groups, &prepared, participation, options)
+}
+
+/// [`decide`] for sets of several groups or policy types: the walker's
+/// tallies. Out of line, so the identity-only path above carries none of
+/// its state.
+#[inline(never)]
+fn decide_layered(
+    policies: &[CompiledPolicy],
+    groups: &[Group],
+    prepared: &Prepared<'_>,
+    participation: Participation,
+    options: &Options,
+) -> Verdict {
     let mut walker = Walker::new();
     for group in groups {
         let policy_type = group.policy_type;
@@ -535,12 +549,12 @@ pub(crate) fn decide(
             continue;
         }
         walker.enter(policy_type, group.level);
-        visit_candidates(policies, group, &prepared, |statement| {
-            let result = evaluate_statement(statement, &prepared, options);
+        visit_candidates(policies, group, prepared, |statement| {
+            let result = evaluate_statement(statement, prepared, options);
             walker.record(policy_type, statement.effect, result);
         });
     }
-    walker.finish(&prepared, participation)
+    walker.finish(prepared, participation)
 }
 
 /// [`decide`] for a set of identity-based policies only (a role's
