@@ -183,6 +183,9 @@ pub(crate) enum ArnPattern {
         /// must start with. Unused when a star may cross colons (R4).
         head_prefix: Option<Box<str>>,
         resource: Pattern,
+        /// Set by [`ArnPattern::for_crossing_stars`]: the first head segment
+        /// that ends in `*`, and the glob from it to the end.
+        crossing: Option<Box<(usize, Pattern)>>,
     },
     /// Fewer than six segments whose last one ends in `*`: that star absorbs
     /// the rest of the request ARN (R4). `segments[last]` is matched against
@@ -215,6 +218,7 @@ impl ArnPattern {
             head_prefix: head_prefix(&head),
             head: Box::new(head),
             resource,
+            crossing: None,
         }
     }
 
@@ -325,7 +329,11 @@ impl ArnPattern {
         }
     }
 
-    /// whole glob against the remainder.
+    /// R4's crossing mode: from head segment `index`, which ends in `*`, the
+    /// rest of the pattern is one glob over the rest of the ARN, so that
+    /// star may run across colons. The glob is built when the set is
+    /// compiled in this mode ([`ArnPattern::for_crossing_stars`]); built
+    /// here only for a pattern that was not.
     fn crossing_match(
         &self,
         index: usize,
@@ -334,22 +342,60 @@ impl ArnPattern {
         vars: &[&str],
         case: ArnMatchCase,
     ) -> bool {
-        let ArnPattern::Full { head, resource, .. } = self else {
+        let ArnPattern::Full {
+            head,
+            resource,
+            crossing,
+            ..
+        } = self
+        else {
             return false;
         };
-        // Rebuild the remaining pattern as one glob over the remaining text.
-        let mut tokens = Vec::new();
-        for (i, pattern) in head.iter().enumerate().skip(index) {
-            if i > index {
-                tokens.push(Token::Lit(":".into()));
+        let built;
+        let glob = match crossing.as_deref() {
+            Some((at, glob)) if *at == index => glob,
+            _ => {
+                built = crossing_glob(head, resource, index);
+                &built
             }
-            tokens.extend(pattern.tokens().iter().cloned());
-        }
-        tokens.push(Token::Lit(":".into()));
-        tokens.extend(resource.tokens().iter().cloned());
-        let glob = Pattern::from_tokens(tokens);
+        };
         glob.is_match(arn.rest_from(text, index), vars, case.head)
     }
+
+    /// Prepares a resource pattern for R4's crossing mode
+    /// (`Options::arn_star_crosses_colons`): the glob [`Self::crossing_match`]
+    /// needs is built once, so matching allocates nothing.
+    pub fn for_crossing_stars(mut self) -> Self {
+        if let ArnPattern::Full {
+            head,
+            resource,
+            crossing,
+            ..
+        } = &mut self
+        {
+            // Matching stops at the first segment that ends in `*`.
+            let first = head
+                .iter()
+                .position(|p| p.tokens().last() == Some(&Token::Star));
+            *crossing = first.map(|at| Box::new((at, crossing_glob(head, resource, at))));
+        }
+        self
+    }
+}
+
+/// The head segments from `index` on and the resource part, joined by
+/// colons into one glob.
+fn crossing_glob(head: &[Pattern; 4], resource: &Pattern, index: usize) -> Pattern {
+    let mut tokens = Vec::new();
+    for (i, pattern) in head.iter().enumerate().skip(index) {
+        if i > index {
+            tokens.push(Token::Lit(":".into()));
+        }
+        tokens.extend(pattern.tokens().iter().cloned());
+    }
+    tokens.push(Token::Lit(":".into()));
+    tokens.extend(resource.tokens().iter().cloned());
+    Pattern::from_tokens(tokens)
 }
 
 /// [`ArnPattern::Full`]'s `head_prefix`: `Some` for one to three literal
@@ -413,6 +459,7 @@ mod tests {
                 whole: None,
                 head_prefix: None,
                 resource: resource.clone(),
+                crossing: None,
             };
             assert!(
                 matches!(
@@ -516,6 +563,7 @@ mod tests {
                 whole: None,
                 head_prefix: None,
                 resource: resource.clone(),
+                crossing: None,
             };
             for text in texts {
                 let subject = ArnText::parse(text);

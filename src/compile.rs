@@ -363,7 +363,11 @@ impl Compiler<'_> {
                 tok(region, vars)?,
                 tok(account, vars)?,
             ];
-            return Ok(ArnPattern::full(head, tok(resource, vars)?));
+            let pattern = ArnPattern::full(head, tok(resource, vars)?);
+            if is_resource && self.options.arn_star_crosses_colons {
+                return Ok(pattern.for_crossing_stars());
+            }
+            return Ok(pattern);
         }
         if !is_resource {
             // O7: each of the six components is matched separately, so a

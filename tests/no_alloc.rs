@@ -12,7 +12,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use iam_eval::{Decision, PolicySet, PolicyType, Request};
+use iam_eval::{Decision, Options, PolicySet, PolicySetBuilder, PolicyType, Request};
 
 /// Forwards to the system allocator and counts every allocation.
 struct Counting;
@@ -112,6 +112,15 @@ fn deciding_allocates_nothing() {
         .add_at_level("root-scp", PolicyType::Scp, 0, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
         .unwrap();
     let layered = builder.build();
+    // R4's opt-in mode, where a star ending a head segment runs across
+    // colons: matching must not rebuild the pattern per request.
+    let mut options = Options::default();
+    options.arn_star_crosses_colons = true;
+    let mut builder = PolicySetBuilder::with_options(options);
+    builder
+        .add("api", PolicyType::Identity, r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:*:ly55wbovq4/*"},{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:ly55wbovq4/*/DELETE/*"}]}"#)
+        .unwrap();
+    let crossing = builder.build();
     let cases = [
         (
             "notes-app: PutObject on own prefix",
@@ -210,6 +219,24 @@ fn deciding_allocates_nothing() {
                 "arn:aws:execute-api:us-east-1:123456789012:ly55wbovq4/prod/GET/notes",
             ),
             Decision::ImplicitDeny,
+        ),
+        (
+            "crossing stars: allowed",
+            &crossing,
+            notes_request(
+                "execute-api:Invoke",
+                "arn:aws:execute-api:us-east-1:123456789012:ly55wbovq4/prod/GET/notes",
+            ),
+            Decision::Allow,
+        ),
+        (
+            "crossing stars: denied",
+            &crossing,
+            notes_request(
+                "execute-api:Invoke",
+                "arn:aws:execute-api:us-east-1:123456789012:ly55wbovq4/prod/DELETE/notes",
+            ),
+            Decision::ExplicitDeny,
         ),
     ];
     let mut failures = Vec::new();
