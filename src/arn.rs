@@ -224,7 +224,7 @@ impl ArnPattern {
 
     /// Matches `subject` (the full request ARN, or a condition value).
     /// `vars` holds resolved variable values for the resource part.
-    #[inline]
+    #[inline(always)]
     pub fn is_match(&self, subject: &ArnText<'_>, vars: &[&str], case: ArnMatchCase) -> bool {
         match self {
             ArnPattern::Any => true,

@@ -127,6 +127,7 @@ impl<'r> Prepared<'r> {
     }
 }
 
+#[inline(always)]
 fn action_matches(statement: &CompiledStatement, request: &Prepared<'_>) -> bool {
     // `s3:*` and the like are settled by the service alone.
     let any = statement
@@ -154,6 +155,7 @@ pub(crate) fn arn_case(options: &Options) -> ArnMatchCase {
 
 /// Matches `Resource`/`NotResource` (R2-R7). `None` means the answer is
 /// unknown because a `NotResource` entry could not be resolved.
+#[inline(always)]
 fn resources_match(
     matcher: &ResourceMatcher,
     request: &Prepared<'_>,
@@ -213,6 +215,7 @@ fn entry_match_resolving(
 
 /// E1: a statement applies when principal, action, resource and every
 /// condition match.
+#[inline(always)]
 pub(crate) fn evaluate_statement(
     statement: &CompiledStatement,
     request: &Prepared<'_>,

@@ -118,16 +118,19 @@ impl Context {
     /// run for every variable of every decision. Inlined there; the hashed
     /// lookup of large contexts stays out of line, so the scan needs no
     /// stack frame.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
         match &self.index {
             Some(index) => Self::get_indexed(&self.entries, index, lower),
-            // Compared a word at a time.
-            None => self
-                .entries
-                .iter()
-                .find(|(k, _, _)| crate::pattern::same(k.as_bytes(), lower.as_bytes()))
-                .map(|(_, _, v)| v),
+            None => {
+                // Compared a word at a time.
+                for (key, _, value) in &self.entries {
+                    if crate::pattern::same(key.as_bytes(), lower.as_bytes()) {
+                        return Some(value);
+                    }
+                }
+                None
+            }
         }
     }
 
