@@ -374,17 +374,23 @@ impl Wildcard {
 /// when `open`), compared in place.
 #[inline(always)]
 fn slot_match(text: &str, prefix: &str, value: &str, suffix: &str, open: bool, case: Case) -> bool {
-    let (p, v) = (prefix.len(), value.len());
-    let len = p + v + suffix.len();
-    let fits = if open {
-        text.len() >= len
-    } else {
-        text.len() == len
-    };
     let bytes = text.as_bytes();
-    fits && piece_eq(bytes.get(..p), prefix, case)
-        && piece_eq(bytes.get(p..p + v), value, case)
-        && piece_eq(bytes.get(p + v..len), suffix, case)
+    let Some((head, rest)) = bytes.split_at_checked(prefix.len()) else {
+        return false;
+    };
+    let Some((middle, rest)) = rest.split_at_checked(value.len()) else {
+        return false;
+    };
+    let tail = match open {
+        true => rest.get(..suffix.len()),
+        false => Some(rest),
+    };
+    // The suffix (usually one `/`) first: the cheapest to rule out. Empty
+    // pieces are compared without touching memory (`same`), so the
+    // PERFORMANCE.md pitfall with empty slices cannot arise.
+    tail.is_some_and(|tail| bytes_eq(tail, suffix.as_bytes(), case))
+        && bytes_eq(head, prefix.as_bytes(), case)
+        && bytes_eq(middle, value.as_bytes(), case)
 }
 
 /// [`Strategy::Pieces`]. With only stars between the pieces, taking the
@@ -410,12 +416,6 @@ fn pieces_match(text: &str, head: &str, middle: &[Arc<str>], tail: &str, case: C
         from += found + piece.len();
     }
     true
-}
-
-/// Whether `text` (a piece of the compared text) is `piece` under `case`.
-fn piece_eq(text: Option<&[u8]>, piece: &str, case: Case) -> bool {
-    // Empty slices must not reach the comparison (PERFORMANCE.md pitfall).
-    text.is_some_and(|t| piece.is_empty() || bytes_eq(t, piece.as_bytes(), case))
 }
 
 /// Whether `text` is exactly `literal` under `case`.
