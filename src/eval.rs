@@ -8,6 +8,8 @@
 //! statement's result to an observer, which is a no-op closure when only the
 //! decision is wanted, so deciding allocates nothing.
 
+use std::ops::ControlFlow;
+
 use crate::arn::{ArnMatchCase, ArnText};
 use crate::compile::{CompiledPolicy, CompiledStatement, ResourceEntry, ResourceMatcher};
 use crate::condition::Outcome;
@@ -584,18 +586,28 @@ fn decide_identity_only(
     }
     let mut allowed = false;
     let mut denied = false;
-    visit_candidates(policies, group, prepared, |statement| {
-        if denied {
-            return;
-        }
-        let result = evaluate_statement(statement, prepared, options);
-        if result.takes_effect(statement.effect) {
-            match statement.effect {
-                Effect::Deny => denied = true,
-                Effect::Allow => allowed = true,
-            }
+    let indexed = visit_indexed(policies, group, prepared, |statement| {
+        match (denied, effect(statement, prepared, options)) {
+            (false, Some(Effect::Deny)) => denied = true,
+            (false, Some(Effect::Allow)) => allowed = true,
+            _ => {}
         }
     });
+    if !indexed {
+        // The usual small policy: a plain loop, so the statement check is
+        // inlined here and the first applicable Deny ends it.
+        scan(policies, group, prepared, |statement| {
+            match effect(statement, prepared, options) {
+                Some(Effect::Deny) => {
+                    denied = true;
+                    return ControlFlow::Break(());
+                }
+                Some(Effect::Allow) => allowed = true,
+                None => {}
+            }
+            ControlFlow::Continue(())
+        });
+    }
     if denied {
         return verdict(Decision::ExplicitDeny, None);
     }
@@ -612,6 +624,20 @@ fn decide_identity_only(
     }
 }
 
+/// The effect a statement has on the request, if it takes effect (E1,
+/// failing closed).
+#[inline(always)]
+fn effect(
+    statement: &CompiledStatement,
+    prepared: &Prepared<'_>,
+    options: &Options,
+) -> Option<Effect> {
+    let result = evaluate_statement(statement, prepared, options);
+    result
+        .takes_effect(statement.effect)
+        .then_some(statement.effect)
+}
+
 /// Calls `check` on every statement of `group` that may match the request:
 /// through the index for a large group, else by a scan that skips
 /// statements whose actions cannot name the request's service.
@@ -621,7 +647,24 @@ fn visit_candidates<'p>(
     prepared: &Prepared<'_>,
     mut check: impl FnMut(&'p CompiledStatement),
 ) {
-    let indexed = group.index.as_ref().is_some_and(|index| {
+    if !visit_indexed(policies, group, prepared, &mut check) {
+        scan(policies, group, prepared, |statement| {
+            check(statement);
+            ControlFlow::Continue(())
+        });
+    }
+}
+
+/// Calls `check` on the candidates the group's index finds. `false`, having
+/// called nothing, when the group has no index (or the action is too long
+/// for it): the caller then scans.
+fn visit_indexed<'p>(
+    policies: &'p [CompiledPolicy],
+    group: &Group,
+    prepared: &Prepared<'_>,
+    mut check: impl FnMut(&'p CompiledStatement),
+) -> bool {
+    group.index.as_ref().is_some_and(|index| {
         index.candidates(
             prepared.action(),
             prepared.resource().resource(),
@@ -631,16 +674,23 @@ fn visit_candidates<'p>(
                 }
             },
         )
-    });
-    if indexed {
-        return;
-    }
+    })
+}
+
+/// Calls `check` on the statements of `group` in order, less those whose
+/// actions cannot name the request's service, until it breaks.
+fn scan<'p>(
+    policies: &'p [CompiledPolicy],
+    group: &Group,
+    prepared: &Prepared<'_>,
+    mut check: impl FnMut(&'p CompiledStatement) -> ControlFlow<()>,
+) {
     let members = policies.get(group.policies.clone()).unwrap_or_default();
     let service_bit = prepared.request.service_bit();
     for policy in members {
         for statement in policy.statements.iter() {
-            if statement.service_mask & service_bit != 0 {
-                check(statement);
+            if statement.service_mask & service_bit != 0 && check(statement).is_break() {
+                return;
             }
         }
     }
