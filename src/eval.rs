@@ -586,13 +586,15 @@ fn decide_identity_only(
     }
     let mut allowed = false;
     let mut denied = false;
-    let indexed = visit_indexed(policies, group, prepared, |statement| {
-        match (denied, effect(statement, prepared, options)) {
-            (false, Some(Effect::Deny)) => denied = true,
-            (false, Some(Effect::Allow)) => allowed = true,
-            _ => {}
-        }
-    });
+    // Checked first, so the usual small policy builds no visitor.
+    let indexed = group.index.is_some()
+        && visit_indexed(policies, group, prepared, |statement| {
+            match (denied, effect(statement, prepared, options)) {
+                (false, Some(Effect::Deny)) => denied = true,
+                (false, Some(Effect::Allow)) => allowed = true,
+                _ => {}
+            }
+        });
     if !indexed {
         // The usual small policy: a plain loop, so the statement check is
         // inlined here and the first applicable Deny ends it.
