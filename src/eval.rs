@@ -94,6 +94,7 @@ impl StatementResult {
 /// principal's parts, rebuilt only if a statement asks.
 pub(crate) struct Prepared<'r> {
     request: &'r Request,
+    resource: ArnText<'r>,
     caller: std::cell::OnceCell<Option<Caller<'r>>>,
 }
 
@@ -101,6 +102,7 @@ impl<'r> Prepared<'r> {
     pub fn new(request: &'r Request) -> Self {
         Prepared {
             request,
+            resource: request.resource_text(),
             caller: std::cell::OnceCell::new(),
         }
     }
@@ -109,8 +111,8 @@ impl<'r> Prepared<'r> {
         self.request.action()
     }
 
-    fn resource(&self) -> ArnText<'r> {
-        self.request.resource_text()
+    fn resource(&self) -> &ArnText<'r> {
+        &self.resource
     }
 
     fn context(&self) -> &'r Context {
@@ -170,12 +172,12 @@ fn resources_match(
     for entry in matcher.entries.iter() {
         // No or one variable (the usual cases) need no buffer.
         let matched = match &*entry.vars {
-            [] => Some(entry.pattern.is_match(&resource, &[], case)),
+            [] => Some(entry.pattern.is_match(resource, &[], case)),
             [var] => var
                 .resolve(request.context())
                 .ok()
-                .map(|value| entry.pattern.is_match(&resource, &[value], case)),
-            vars => entry_match_resolving(entry, vars, &resource, request.context(), case),
+                .map(|value| entry.pattern.is_match(resource, &[value], case)),
+            vars => entry_match_resolving(entry, vars, resource, request.context(), case),
         };
         match matched {
             Some(true) => {

@@ -231,7 +231,8 @@ impl Request {
 
     /// The principal's kind, classified when the request was built.
     pub(crate) fn caller_shape(&self) -> Option<CallerShape> {
-        self.principal.as_ref().and(self.caller)
+        // Set together with the principal, so `None` exactly when it is.
+        self.caller
     }
 
     /// Starts a builder for a request.
