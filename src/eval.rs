@@ -619,12 +619,13 @@ fn decide_identity_only(
     // policy (there is none) could let the request through (E6); the root
     // user needs no Allow in its own account (E2); otherwise an identity
     // Allow grants.
-    let cross_account = is_cross_account(prepared);
-    let root = matches!(prepared.caller_shape(), Some(CallerShape::Root { .. }));
-    match (cross_account, root || allowed) {
-        (true, _) => verdict(Decision::ImplicitDeny, Some(Blocker::Resource)),
-        (false, true) => verdict(Decision::Allow, None),
-        (false, false) => verdict(Decision::ImplicitDeny, Some(Blocker::NoAllow)),
+    if is_cross_account(prepared) {
+        return verdict(Decision::ImplicitDeny, Some(Blocker::Resource));
+    }
+    if allowed || matches!(prepared.caller_shape(), Some(CallerShape::Root { .. })) {
+        verdict(Decision::Allow, None)
+    } else {
+        verdict(Decision::ImplicitDeny, Some(Blocker::NoAllow))
     }
 }
 
