@@ -295,9 +295,16 @@ impl Condition {
                 };
             return Outcome::from_bool(result);
         };
-        let mut resolved = ResolvedVars::new();
+        // A buffer only for operands with several variables (rare).
+        let mut resolved: Option<ResolvedVars<'_>> = None;
+        // Without a resolvable operand, a positive string or ARN test is
+        // false for every value, which already makes the set false; only
+        // negated tests (then true for every value) and `Bool` (which may
+        // find a value unreadable) need the check first.
+        let check_first = self.operator.negated || self.operator.test == Test::Bool;
         if self.operator.set != SetQualifier::Bare
-            && !self.any_operand_resolves(context, &mut resolved)
+            && check_first
+            && !self.any_operand_resolves(context)
         {
             // V7 documents unresolvable variables for bare operators only. Under
             // a set qualifier, a policy list whose every value is unresolvable
@@ -338,18 +345,11 @@ impl Condition {
     }
 
     /// False when the policy has values and none of them resolves.
-    fn any_operand_resolves<'c>(
-        &'c self,
-        context: &'c Context,
-        resolved: &mut ResolvedVars<'c>,
-    ) -> bool {
+    fn any_operand_resolves(&self, context: &Context) -> bool {
+        let resolves = |vars: &[Variable]| vars.iter().all(|v| v.resolve(context).is_ok());
         match &self.operands {
-            Operands::Text(ops) => {
-                ops.is_empty() || ops.iter().any(|op| resolve(&op.vars, context, resolved))
-            }
-            Operands::Arns(ops) => {
-                ops.is_empty() || ops.iter().any(|op| resolve(&op.vars, context, resolved))
-            }
+            Operands::Text(ops) => ops.is_empty() || ops.iter().any(|op| resolves(&op.vars)),
+            Operands::Arns(ops) => ops.is_empty() || ops.iter().any(|op| resolves(&op.vars)),
             _ => true,
         }
     }
@@ -360,7 +360,7 @@ impl Condition {
         &'c self,
         value: &str,
         context: &'c Context,
-        resolved: &mut ResolvedVars<'c>,
+        resolved: &mut Option<ResolvedVars<'c>>,
     ) -> Outcome {
         let matched = match self.any_operand_matches(value, context, resolved) {
             Some(m) => m,
@@ -374,13 +374,14 @@ impl Condition {
         &'c self,
         value: &str,
         context: &'c Context,
-        resolved: &mut ResolvedVars<'c>,
+        resolved: &mut Option<ResolvedVars<'c>>,
     ) -> Option<bool> {
         Some(match &self.operands {
             Operands::Text(operands) => match self.operator.test {
                 Test::StringEqualsIgnoreCase => operands.iter().any(|op| {
-                    resolve(&op.vars, context, resolved)
-                        && ignore_case_eq(&op.pattern, resolved.as_slice(), value)
+                    with_values(&op.vars, context, resolved, |vars| {
+                        ignore_case_eq(&op.pattern, vars, value)
+                    })
                 }),
                 Test::Bool => {
                     if !(value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false"))
@@ -388,19 +389,15 @@ impl Condition {
                         return None;
                     }
                     operands.iter().any(|op| {
-                        resolve(&op.vars, context, resolved)
-                            && op.pattern.is_match(
-                                value,
-                                resolved.as_slice(),
-                                Case::AsciiInsensitive,
-                            )
+                        with_values(&op.vars, context, resolved, |vars| {
+                            op.pattern.is_match(value, vars, Case::AsciiInsensitive)
+                        })
                     })
                 }
                 _ => operands.iter().any(|op| {
-                    resolve(&op.vars, context, resolved)
-                        && op
-                            .pattern
-                            .is_match(value, resolved.as_slice(), Case::Sensitive)
+                    with_values(&op.vars, context, resolved, |vars| {
+                        op.pattern.is_match(value, vars, Case::Sensitive)
+                    })
                 }),
             },
             Operands::Numbers(numbers) => {
@@ -435,9 +432,10 @@ impl Condition {
                     star_crosses_colons: false,
                 };
                 arns.iter().any(|op| {
-                    resolve(&op.vars, context, resolved)
-                        && (subject.is_arn() || matches!(op.pattern, ArnPattern::Any))
-                        && op.pattern.is_match(&subject, resolved.as_slice(), case)
+                    (subject.is_arn() || matches!(op.pattern, ArnPattern::Any))
+                        && with_values(&op.vars, context, resolved, |vars| {
+                            op.pattern.is_match(&subject, vars, case)
+                        })
                 })
             }
             Operands::Null(_) => return None,
@@ -457,10 +455,25 @@ fn any_value(values: &[String], mut test: impl FnMut(&str) -> Outcome) -> Outcom
     outcome
 }
 
-/// Resolves an operand's variables; an unresolvable one makes the operand
-/// match nothing (V7), which a negated operator then counts as "not equal".
-fn resolve<'c>(vars: &'c [Variable], context: &'c Context, out: &mut ResolvedVars<'c>) -> bool {
-    crate::variable::resolve_all(vars, context, out).is_ok()
+/// Calls `matches` with the values of an operand's variables. An
+/// unresolvable one makes the operand match nothing (V7), which a negated
+/// operator then counts as "not equal". No or one variable (the usual
+/// cases) need no buffer; several are resolved into `buffer`.
+fn with_values<'c>(
+    vars: &'c [Variable],
+    context: &'c Context,
+    buffer: &mut Option<ResolvedVars<'c>>,
+    matches: impl FnOnce(&[&str]) -> bool,
+) -> bool {
+    match vars {
+        [] => matches(&[]),
+        [var] => var.resolve(context).is_ok_and(|value| matches(&[value])),
+        _ => {
+            let buffer = buffer.get_or_insert_with(ResolvedVars::new);
+            crate::variable::resolve_all(vars, context, buffer).is_ok()
+                && matches(buffer.as_slice())
+        }
+    }
 }
 
 /// `StringEqualsIgnoreCase`: simple per-character lowercasing, no Unicode

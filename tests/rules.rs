@@ -1421,6 +1421,54 @@ fn v7_unresolved_variable_in_conditions() {
 }
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+// V7 covers bare operators only; under a set qualifier, a policy list whose
+// every value is unresolvable matches nothing, negated or not, over a
+// single or multi-valued key (conformance case `ddb-deny-nosub-own`). An
+// empty list counts as an absent key (C3, S3).
+#[test]
+fn v7_set_qualified_condition_without_a_resolvable_value_is_false() {
+    let ops = [
+        "StringEquals",
+        "StringNotEquals",
+        "StringLike",
+        "StringNotLike",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "ArnLike",
+        "ArnNotLike",
+        "Bool",
+    ];
+    let sets: [&[&str]; 3] = [
+        &["arn:aws:s3:::x"],
+        &["arn:aws:s3:::x", "y"],
+        &["true", "y"],
+    ];
+    for set in ["ForAnyValue", "ForAllValues"] {
+        for op in ops {
+            let cond = format!(r#"{{"{set}:{op}":{{"k":"arn:aws:s3:::${{aws:username}}"}}}}"#);
+            for values in sets {
+                assert!(!holds(&cond, &[("k", many(values))]), "{cond} {values:?}");
+                assert_eq!(
+                    deny_with(&cond, &[("k", many(values))]),
+                    Decision::Allow,
+                    "{cond} {values:?}"
+                );
+            }
+        }
+    }
+    // With the variable resolved, the same conditions do match.
+    let resolved = [("k", many(&["arn:aws:s3:::x"])), ("aws:username", one("x"))];
+    assert!(holds(
+        r#"{"ForAllValues:StringEquals":{"k":"arn:aws:s3:::${aws:username}"}}"#,
+        &resolved
+    ));
+    assert!(holds(
+        r#"{"ForAnyValue:ArnNotLike":{"k":"arn:aws:s3:::y${aws:username}"}}"#,
+        &resolved
+    ));
+}
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 #[test]
 fn v8_substituted_values_are_not_rescanned() {
     let s = home_policy("arn:aws:s3:::home/${aws:username}/*");
