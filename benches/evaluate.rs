@@ -1,6 +1,7 @@
 //! Evaluation benches (STYLE.md §3.13: each stage on its own, inputs built
 //! outside `b.iter`): the notes-app decision, its explanation, compiling,
-//! scaling to 10,000 statements, and one set shared by two threads.
+//! the DynamoDB per-user-table decision, scaling to 10,000 statements, and
+//! one set shared by two threads.
 
 #![allow(
     missing_docs,
@@ -19,6 +20,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use iam_eval::{Decision, Options, PolicySet, PolicySetBuilder, PolicyType, Request};
 
 const NOTES_APP: &str = include_str!("../fixtures/policies/notes-app-auth-role.json");
+const DYNAMODB_PER_USER: &str = include_str!("../fixtures/policies/dynamodb-per-user-table.json");
 const SUB: &str = "cognito-identity.amazonaws.com:sub";
 const OWN_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
 
@@ -80,6 +82,41 @@ fn notes_app(c: &mut Criterion) {
     c.bench_function("compile/notes-app", |b| {
         b.iter(|| PolicySet::from_json(black_box(NOTES_APP)))
     });
+}
+
+/// DynamoDB row-level security (`fixtures/policies/dynamodb-per-user-table.json`):
+/// `ForAllValues:StringEquals` on `dynamodb:LeadingKeys` against the
+/// caller's identity id, and `Null`.
+fn dynamodb_per_user(c: &mut Criterion) {
+    let set = PolicySet::from_json(DYNAMODB_PER_USER).expect("dynamodb policy compiles");
+    let query = |keys: Vec<&str>| {
+        Request::builder(
+            "dynamodb:Query",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/notes",
+        )
+        .context(SUB, OWN_ID)
+        .context("dynamodb:LeadingKeys", keys)
+        .build()
+    };
+    let requests = [
+        ("own-key", query(vec![OWN_ID]), Decision::Allow),
+        (
+            "foreign-key",
+            query(vec![
+                OWN_ID,
+                "us-east-1:99999999-8888-7777-6666-555555555555",
+            ]),
+            Decision::ImplicitDeny,
+        ),
+    ];
+    let mut group = c.benchmark_group("decision/dynamodb-per-user-table");
+    for (name, request, expected) in &requests {
+        assert_eq!(set.evaluate(request).decision(), *expected, "{name}");
+        group.bench_function(*name, |b| {
+            b.iter(|| black_box(&set).evaluate(black_box(request)).decision())
+        });
+    }
+    group.finish();
 }
 
 /// Statements per generated policy: a 10,000-statement set is 100 policies,
@@ -250,5 +287,5 @@ fn threads(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, notes_app, scale, threads);
+criterion_group!(benches, notes_app, dynamodb_per_user, scale, threads);
 criterion_main!(benches);
