@@ -227,6 +227,8 @@ impl ArnPattern {
 
     /// Matches `subject` (the full request ARN, or a condition value).
     /// `vars` holds resolved variable values for the resource part.
+    // Forced inline into the statement check; the rare shapes below stay
+    // out of line.
     #[inline(always)]
     pub fn is_match(&self, subject: &ArnText<'_>, vars: &[&str], case: ArnMatchCase) -> bool {
         match self {
