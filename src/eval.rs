@@ -4,9 +4,13 @@
 //! Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>
 //! and the cross-account page cited in SEMANTICS.md §9.
 //!
-//! One walker serves both the hot path and the explanation: it reports each
-//! statement's result to an observer, which is a no-op closure when only the
-//! decision is wanted, so deciding allocates nothing.
+//! The explanation walks every statement ([`walk`]), reporting each result
+//! to an observer. The decision alone ([`decide`]) visits only the
+//! statements the index or the service filter lets through: a set of
+//! identity policies (the usual embedding) in a plain loop that stops at
+//! the first applicable Deny, any other set through the same tallies as the
+//! walk. Both reach the same verdict (tests/index_equivalence.rs), and
+//! deciding allocates nothing (tests/no_alloc.rs).
 
 use std::ops::ControlFlow;
 
