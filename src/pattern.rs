@@ -1,9 +1,12 @@
 //! IAM wildcard patterns: `*` matches any run of characters (including none),
 //! `?` exactly one character, everything else is literal (A2, R3, O1).
 //!
-//! A pattern is compiled once into tokens and, when it has neither variables
-//! nor `?`, into a cheaper strategy (exact, prefix, suffix, prefix+suffix),
-//! after globset's `MatchStrategy`. The general matcher splits the pattern at
+//! A pattern is compiled once into tokens and, where its shape allows, into
+//! a cheaper strategy, after globset's `MatchStrategy`: exact, prefix,
+//! suffix, prefix+suffix, pieces (literals between stars, each found
+//! leftmost in one pass), and slot (`prefix ${var} suffix`, the per-user
+//! resource). Only `?` and variables between stars are left to the general
+//! matcher, which splits the pattern at
 //! its stars and finds each star-free segment leftmost in turn. That greedy
 //! search is exact for globs whose only repetition is `*`, and it never
 //! backtracks across stars, so `*a*a*…*b` against megabytes of `a` stays
