@@ -5,13 +5,13 @@
 
 use std::sync::Arc;
 
+use crate::action_keys::ActionKeys;
 use crate::arn::ArnPattern;
 use crate::condition::{
     decode_base64, parse_date, parse_network, ArnOperand, Condition, Decimal, Operands, Operator,
     OperatorError, Test, TextOperand,
 };
 use crate::error::PolicyErrorKind;
-use crate::index::ServiceKey;
 use crate::json::LineCursor;
 use crate::options::Options;
 use crate::parse::Diagnostics;
@@ -65,8 +65,8 @@ pub(crate) struct CompiledStatement {
     pub actions: ActionMatcher,
     /// The services `actions` can match ([`crate::index::service_mask`]).
     pub service_mask: u64,
-    /// The services `actions` name whole ([`crate::index::whole_services`]).
-    pub whole_services: Box<[ServiceKey]>,
+    /// `actions` as keys where they have one, for the decision.
+    pub action_keys: ActionKeys,
     pub resources: Option<ResourceMatcher>,
     pub conditions: Box<[Condition]>,
 }
@@ -222,7 +222,7 @@ impl Compiler<'_> {
             end: position(lines, text, s.span.end),
             principal,
             service_mask: crate::index::service_mask(&actions),
-            whole_services: crate::index::whole_services(&actions),
+            action_keys: ActionKeys::of(&actions.patterns),
             actions,
             resources,
             conditions: conditions.into(),

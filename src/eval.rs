@@ -137,15 +137,12 @@ impl<'r> Prepared<'r> {
 
 #[inline(always)] // into `evaluate_statement`
 fn action_matches(statement: &CompiledStatement, request: &Prepared<'_>) -> bool {
-    // `s3:*` and the like are settled by the service alone.
-    let any = statement
-        .whole_services
-        .contains(&request.request.service_key())
-        || statement
-            .actions
-            .patterns
-            .iter()
-            .any(|p| p.is_match(request.action(), &[], Case::AsciiInsensitive));
+    // `s3:*` and literal actions are settled by their keys.
+    let any = statement.action_keys.any_match(
+        request.request.service_key(),
+        request.request.action_key(),
+        request.action(),
+    );
     any != statement.actions.negated
 }
 

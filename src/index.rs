@@ -123,57 +123,6 @@ pub(crate) fn service_mask(actions: &ActionMatcher) -> u64 {
         })
 }
 
-/// An action's service (`s3` in `s3:GetObject`), ASCII-lowercased and
-/// packed into one integer, so that a statement holding `s3:*` settles the
-/// action with one comparison instead of matching a pattern. Exact, unlike
-/// [`service_bit`]: two services have the same key only if they are the same
-/// text. Services of 1 to 16 bytes without NUL have a key; any other action
-/// has [`ServiceKey::NONE`], which no statement holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ServiceKey(u128);
-
-impl ServiceKey {
-    /// No key: the action has no colon, or its service is too long to pack.
-    pub const NONE: ServiceKey = ServiceKey(0);
-
-    /// The key of the service before `action`'s first colon.
-    pub fn of_action(action: &str) -> ServiceKey {
-        match action.split_once(':') {
-            Some((service, _)) => ServiceKey::of_service(service),
-            None => ServiceKey::NONE,
-        }
-    }
-
-    fn of_service(service: &str) -> ServiceKey {
-        // NUL bytes would pack like the padding, so they get no key.
-        if service.is_empty() || service.len() > 16 || service.contains('\0') {
-            return ServiceKey::NONE;
-        }
-        let mut packed = [0u8; 16];
-        for (slot, byte) in packed.iter_mut().zip(service.bytes()) {
-            *slot = byte.to_ascii_lowercase();
-        }
-        ServiceKey(u128::from_le_bytes(packed))
-    }
-}
-
-/// The keys of the services that `actions` name whole (`s3:*`): an action
-/// whose [`ServiceKey`] is among them matches one of the patterns. Other
-/// patterns are left to pattern matching.
-pub(crate) fn whole_services(actions: &ActionMatcher) -> Box<[ServiceKey]> {
-    actions
-        .patterns
-        .iter()
-        .filter_map(|pattern| match pattern.tokens() {
-            [Token::Lit(lit), Token::Star] => {
-                let service = lit.strip_suffix(':').filter(|s| !s.contains(':'))?;
-                Some(ServiceKey::of_service(service)).filter(|&key| key != ServiceKey::NONE)
-            }
-            _ => None,
-        })
-        .collect()
-}
-
 /// The literal service of an action pattern (`s3` in `s3:Get*`), if its
 /// service part has no wildcard.
 fn literal_service(tokens: &[Token]) -> Option<&str> {
@@ -553,36 +502,6 @@ mod tests {
             assert_eq!(mask(every), u64::MAX, "{every}");
         }
         assert_eq!(service_bit("s3"), service_bit("s3:x:y"));
-    }
-
-    /// A1: service prefixes compare case-insensitively; the key must be
-    /// exact, since it settles `s3:*` without the pattern.
-    #[test]
-    fn service_keys_are_exact_and_only_for_whole_service_patterns() {
-        let key = ServiceKey::of_action;
-        assert_eq!(key("S3:GetObject"), key("s3:x:y"));
-        assert_ne!(key("s3:GetObject"), key("s4:GetObject"));
-        assert_ne!(key("s3:GetObject"), key("s3a:GetObject"));
-        assert_ne!(key("cognito-identity:x"), ServiceKey::NONE);
-        for none in ["s3", ":x", "elasticloadbalancing:x", "s\u{0}3:x"] {
-            assert_eq!(key(none), ServiceKey::NONE, "{none:?}");
-        }
-        let whole = |actions: &str| {
-            let text = format!(
-                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":{actions},"Resource":"*"}}}}"#
-            );
-            let set = PolicySet::from_json(&text).unwrap();
-            set.policies()[0].statements[0].whole_services.clone()
-        };
-        assert_eq!(
-            &*whole(r#"["S3:*","s3:Get*","ec2:Describe*","sqs:*"]"#),
-            [key("s3:x"), key("sqs:x")]
-        );
-        for partial in [r#""*""#, r#""s3*:*""#, r#""s?:*""#, r#""s3:Get*""#] {
-            assert!(whole(partial).is_empty(), "{partial}");
-        }
-        // Too long to pack: left to the pattern.
-        assert!(whole(r#""elasticloadbalancing:*""#).is_empty());
     }
 
     #[test]

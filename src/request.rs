@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::action_keys::{ActionKey, ServiceKey};
 use crate::arn::{Arn, ArnOffsets, ArnText};
-use crate::index::ServiceKey;
 use crate::principal::{Caller, CallerShape};
 
 /// The value of one context key.
@@ -186,6 +186,8 @@ pub struct Request {
     service_bit: u64,
     /// The action's [`ServiceKey`]. Always `ServiceKey::of_action(action)`.
     service_key: ServiceKey,
+    /// The action's [`ActionKey`]. Always `ActionKey::of_action(action)`.
+    action_key: ActionKey,
     /// The principal classified once. Always `principal.map(CallerShape::of)`.
     caller: Option<CallerShape>,
 }
@@ -199,6 +201,7 @@ impl Request {
             principal: None,
             service_bit: crate::index::service_bit(&action),
             service_key: ServiceKey::of_action(&action),
+            action_key: ActionKey::of_action(&action),
             action,
             resource_arn: Arn::parse(&resource).map(|arn| arn.offsets()),
             resource,
@@ -221,6 +224,11 @@ impl Request {
     /// The action's [`ServiceKey`].
     pub(crate) fn service_key(&self) -> ServiceKey {
         self.service_key
+    }
+
+    /// The action's [`ActionKey`].
+    pub(crate) fn action_key(&self) -> ActionKey {
+        self.action_key
     }
 
     /// The principal, classified when the request was built.
