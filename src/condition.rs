@@ -15,7 +15,7 @@ use crate::arn::{ArnMatchCase, ArnPattern, ArnText};
 use crate::options::{BareMultiValue, Options};
 use crate::pattern::{Case, Pattern};
 use crate::request::{Context, ContextValue};
-use crate::variable::{ResolvedVars, Variable};
+use crate::variable::Variable;
 
 pub(crate) use value::{decode_base64, parse_date, parse_network, Decimal};
 
@@ -295,8 +295,6 @@ impl Condition {
                 };
             return Outcome::from_bool(result);
         };
-        // A buffer only for operands with several variables (rare).
-        let mut resolved: Option<ResolvedVars<'_>> = None;
         // Without a resolvable operand, a positive string or ARN test is
         // false for every value, which already makes the set false; only
         // negated tests (then true for every value) and `Bool` (which may
@@ -312,7 +310,7 @@ impl Condition {
             // `ddb-deny-nosub-own`, checked against an independent simulator).
             return Outcome::False;
         }
-        let mut test = |v: &str| self.test_value(v, context, &mut resolved);
+        let test = |v: &str| self.test_value(v, context);
         match self.operator.set {
             SetQualifier::Bare => match values {
                 [single] => test(single),
@@ -356,13 +354,8 @@ impl Condition {
 
     /// Whether one request value satisfies the operator: some policy value
     /// matches (positive) or none does (negated, C1, S4).
-    fn test_value<'c>(
-        &'c self,
-        value: &str,
-        context: &'c Context,
-        resolved: &mut Option<ResolvedVars<'c>>,
-    ) -> Outcome {
-        let matched = match self.any_operand_matches(value, context, resolved) {
+    fn test_value(&self, value: &str, context: &Context) -> Outcome {
+        let matched = match self.any_operand_matches(value, context) {
             Some(m) => m,
             None => return Outcome::BadRequestValue,
         };
@@ -370,16 +363,11 @@ impl Condition {
     }
 
     /// `None` when the request value cannot be read for this family.
-    fn any_operand_matches<'c>(
-        &'c self,
-        value: &str,
-        context: &'c Context,
-        resolved: &mut Option<ResolvedVars<'c>>,
-    ) -> Option<bool> {
+    fn any_operand_matches(&self, value: &str, context: &Context) -> Option<bool> {
         Some(match &self.operands {
             Operands::Text(operands) => match self.operator.test {
                 Test::StringEqualsIgnoreCase => operands.iter().any(|op| {
-                    with_values(&op.vars, context, resolved, |vars| {
+                    with_values(&op.vars, context, |vars| {
                         ignore_case_eq(&op.pattern, vars, value)
                     })
                 }),
@@ -389,13 +377,13 @@ impl Condition {
                         return None;
                     }
                     operands.iter().any(|op| {
-                        with_values(&op.vars, context, resolved, |vars| {
+                        with_values(&op.vars, context, |vars| {
                             op.pattern.is_match(value, vars, Case::AsciiInsensitive)
                         })
                     })
                 }
                 _ => operands.iter().any(|op| {
-                    with_values(&op.vars, context, resolved, |vars| {
+                    with_values(&op.vars, context, |vars| {
                         op.pattern.is_match(value, vars, Case::Sensitive)
                     })
                 }),
@@ -433,7 +421,7 @@ impl Condition {
                 };
                 arns.iter().any(|op| {
                     (subject.is_arn() || matches!(op.pattern, ArnPattern::Any))
-                        && with_values(&op.vars, context, resolved, |vars| {
+                        && with_values(&op.vars, context, |vars| {
                             op.pattern.is_match(&subject, vars, case)
                         })
                 })
@@ -457,23 +445,13 @@ fn any_value(values: &[String], mut test: impl FnMut(&str) -> Outcome) -> Outcom
 
 /// Calls `matches` with the values of an operand's variables. An
 /// unresolvable one makes the operand match nothing (V7), which a negated
-/// operator then counts as "not equal". No or one variable (the usual
-/// cases) need no buffer; several are resolved into `buffer`.
-fn with_values<'c>(
-    vars: &'c [Variable],
-    context: &'c Context,
-    buffer: &mut Option<ResolvedVars<'c>>,
+/// operator then counts as "not equal".
+fn with_values(
+    vars: &[Variable],
+    context: &Context,
     matches: impl FnOnce(&[&str]) -> bool,
 ) -> bool {
-    match vars {
-        [] => matches(&[]),
-        [var] => var.resolve(context).is_ok_and(|value| matches(&[value])),
-        _ => {
-            let buffer = buffer.get_or_insert_with(ResolvedVars::new);
-            crate::variable::resolve_all(vars, context, buffer).is_ok()
-                && matches(buffer.as_slice())
-        }
-    }
+    crate::variable::with_values(vars, context, matches) == Some(true)
 }
 
 /// `StringEqualsIgnoreCase`: simple per-character lowercasing, no Unicode

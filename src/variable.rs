@@ -179,6 +179,33 @@ pub(crate) fn resolve_all<'c>(
     Ok(())
 }
 
+/// Calls `f` with the values of `vars`; `None` when one does not resolve
+/// (V7: the pattern then matches nothing). No or one variable, the usual
+/// cases, are handled in place; several go out of line, through a buffer.
+#[inline(always)]
+pub(crate) fn with_values<R>(
+    vars: &[Variable],
+    context: &Context,
+    f: impl FnOnce(&[&str]) -> R,
+) -> Option<R> {
+    match vars {
+        [] => Some(f(&[])),
+        [var] => var.resolve(context).ok().map(|value| f(&[value])),
+        _ => with_several_values(vars, context, f),
+    }
+}
+
+#[inline(never)]
+fn with_several_values<R>(
+    vars: &[Variable],
+    context: &Context,
+    f: impl FnOnce(&[&str]) -> R,
+) -> Option<R> {
+    let mut buffer = ResolvedVars::new();
+    resolve_all(vars, context, &mut buffer).ok()?;
+    Some(f(buffer.as_slice()))
+}
+
 /// A small stack buffer for resolved variable values, so resolving the few
 /// variables of a pattern does not allocate.
 pub(crate) struct ResolvedVars<'c> {
