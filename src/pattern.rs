@@ -423,13 +423,15 @@ fn pieces_match(text: &str, head: &str, middle: &[Arc<str>], tail: &str, case: C
 
 /// Whether `text` is exactly `literal` under `case`.
 pub(crate) fn literal_eq(literal: &str, text: &str, case: Case) -> bool {
-    // Empty slices must not reach the comparison (PERFORMANCE.md pitfall).
+    // An empty literal needs no compare. (`same` compares empty slices
+    // without touching memory, so PERFORMANCE.md's pitfall with them cannot
+    // arise either way.)
     literal.len() == text.len()
         && (literal.is_empty() || bytes_eq(literal.as_bytes(), text.as_bytes(), case))
 }
 
 fn starts_with(text: &str, prefix: &str, case: Case) -> bool {
-    // An empty prefix must not reach the comparison (PERFORMANCE.md pitfall).
+    // Empty when the pattern starts with `*`, as in `Pieces`: no compare.
     prefix.is_empty()
         || text
             .as_bytes()
@@ -438,6 +440,7 @@ fn starts_with(text: &str, prefix: &str, case: Case) -> bool {
 }
 
 fn ends_with(text: &str, suffix: &str, case: Case) -> bool {
+    // Empty when the pattern ends with `*`: no compare.
     suffix.is_empty()
         || text
             .len()
