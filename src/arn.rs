@@ -138,7 +138,7 @@ impl<'a> ArnText<'a> {
     }
 
     /// Whether the text is an ARN whose head has no ASCII capital.
-    fn head_lowercase(&self) -> bool {
+    pub fn head_lowercase(&self) -> bool {
         self.offsets.is_some_and(|o| o.head_lowercase)
     }
 

@@ -16,6 +16,7 @@ use crate::json::LineCursor;
 use crate::options::Options;
 use crate::parse::Diagnostics;
 use crate::pattern::Pattern;
+use crate::per_user::PerUserResource;
 use crate::policy::{Document, Effect, Item, PolicyType, Statement, Version};
 use crate::principal::{compile_entry, PrincipalMatcher};
 use crate::variable::{has_variable_syntax, tokenize, Variable, Wildcards};
@@ -51,6 +52,9 @@ pub(crate) struct ResourceEntry {
 pub(crate) struct ResourceMatcher {
     pub negated: bool,
     pub entries: Box<[ResourceEntry]>,
+    /// The one entry of `entries` as its parts, when it has the per-user
+    /// shape ([`crate::per_user`]); the decision tries it first.
+    pub per_user: Option<PerUserResource>,
 }
 
 /// A statement ready to evaluate.
@@ -169,9 +173,14 @@ impl Compiler<'_> {
             negated: a.negated,
             patterns: a.items.iter().filter_map(|i| self.action(i)).collect(),
         });
-        let resources = s.resource.as_ref().map(|r| ResourceMatcher {
-            negated: r.negated,
-            entries: r.items.iter().filter_map(|i| self.resource(i)).collect(),
+        let resources = s.resource.as_ref().map(|r| {
+            let entries: Box<[ResourceEntry]> =
+                r.items.iter().filter_map(|i| self.resource(i)).collect();
+            ResourceMatcher {
+                negated: r.negated,
+                per_user: PerUserResource::of(r.negated, &entries),
+                entries,
+            }
         });
         let principal = s.principal.as_ref().map(|p| {
             let mut entries = Vec::new();

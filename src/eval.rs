@@ -168,6 +168,12 @@ fn resources_match(
 ) -> Option<bool> {
     let case = arn_case(options);
     let resource = request.resource();
+    // The per-user shape is answered without the entry loop (crate::per_user).
+    if let Some(per_user) = &matcher.per_user {
+        if let Some(matched) = per_user.matches(resource, request.context(), case) {
+            return Some(matched);
+        }
+    }
     let mut unresolved = false;
     let mut any = false;
     for entry in matcher.entries.iter() {
@@ -784,4 +790,63 @@ fn is_cross_account(prepared: &Prepared<'_>) -> bool {
         let principal_account = prepared.caller().as_ref().and_then(Caller::account);
         principal_account.is_some_and(|p| p != r)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::set::PolicySetBuilder;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The per-user shortcut (`crate::per_user`) answers as the entry
+        /// loop does: matching or not, with the key missing, single or
+        /// multi-valued, request heads in either case, either head option
+        /// (R6, V7).
+        #[test]
+        fn per_user_shortcut_agrees_with_the_entry_loop(
+            prefix in "[ab/]{0,4}",
+            suffix in "[ab/]{0,3}",
+            open in any::<bool>(),
+            head_ignore_case in any::<bool>(),
+            request_head in prop::sample::select(vec!["arn:aws:s3:::", "arn:AWS:s3:::", "arn:aws:s3:x", "s3:::"]),
+            random_rest in "[ab/:]{0,10}",
+            built_rest in any::<bool>(),
+            extra in "[ab/]{0,2}",
+            values in proptest::collection::vec("[ab/:]{0,3}", 0..3),
+        ) {
+            // Half the requests are built from the pattern's parts, so that
+            // many of them match.
+            let request_rest = match (built_rest, values.first()) {
+                (true, Some(value)) => format!("{prefix}{value}{suffix}{extra}"),
+                _ => random_rest,
+            };
+            let star = if open { "*" } else { "" };
+            let policy = format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::{prefix}${{aws:username}}{suffix}{star}"}}}}"#
+            );
+            let options = Options { arn_head_ignore_case: head_ignore_case, ..Options::default() };
+            let mut builder = PolicySetBuilder::with_options(options);
+            builder.add("p", PolicyType::Identity, &policy).unwrap();
+            let set = builder.build();
+            let with_shortcut = set.policies()[0].statements[0].resources.clone().unwrap();
+            prop_assert!(with_shortcut.per_user.is_some());
+            let without = ResourceMatcher { per_user: None, ..with_shortcut.clone() };
+
+            let mut request = Request::builder("s3:GetObject", format!("{request_head}{request_rest}"));
+            request = match values.as_slice() {
+                [] => request,
+                [one] => request.context("aws:username", one.as_str()),
+                several => request.context("aws:username", several.to_vec()),
+            };
+            let request = request.build();
+            let prepared = Prepared::new(&request);
+            prop_assert_eq!(
+                resources_match(&with_shortcut, &prepared, set.options()),
+                resources_match(&without, &prepared, set.options())
+            );
+        }
+    }
 }

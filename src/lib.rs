@@ -56,6 +56,7 @@ pub mod lint;
 mod options;
 mod parse;
 mod pattern;
+mod per_user;
 mod policy;
 mod principal;
 mod request;

@@ -229,6 +229,21 @@ impl Pattern {
         usize::from(self.var_count)
     }
 
+    /// For a pattern `prefix ${var} suffix`, optionally ending with `*`,
+    /// whose variable is the first: the prefix, the suffix and whether it
+    /// ends with `*` ([`crate::per_user`]).
+    pub(crate) fn single_slot(&self) -> Option<(Arc<str>, Arc<str>, bool)> {
+        match &self.strategy {
+            Strategy::Slot {
+                prefix,
+                var: 0,
+                suffix,
+                open,
+            } => Some((prefix.clone(), suffix.clone(), *open)),
+            _ => None,
+        }
+    }
+
     /// Matches `text`, with `vars[i]` standing for `Token::Var(i)`.
     /// A missing variable value never matches.
     #[inline]
@@ -376,7 +391,14 @@ impl Wildcard {
 /// [`Strategy::Slot`]: `text` is `prefix`, `value`, `suffix` (then anything
 /// when `open`), compared in place.
 #[inline(always)]
-fn slot_match(text: &str, prefix: &str, value: &str, suffix: &str, open: bool, case: Case) -> bool {
+pub(crate) fn slot_match(
+    text: &str,
+    prefix: &str,
+    value: &str,
+    suffix: &str,
+    open: bool,
+    case: Case,
+) -> bool {
     let bytes = text.as_bytes();
     let Some((head, rest)) = bytes.split_at_checked(prefix.len()) else {
         return false;
