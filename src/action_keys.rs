@@ -112,9 +112,9 @@ impl ActionKeys {
 
     /// Whether one of the patterns matches the action (`text`, with its keys).
     #[inline(always)] // into the statement check
-    pub fn any_match(&self, service: ServiceKey, action: ActionKey, text: &str) -> bool {
+    pub fn any_match(&self, service: ServiceKey, action: &ActionKey, text: &str) -> bool {
         self.services.contains(&service)
-            || self.actions.contains(&action)
+            || self.actions.contains(action)
             || self
                 .rest
                 .iter()
@@ -200,7 +200,7 @@ mod tests {
         ] {
             let got = k.any_match(
                 ServiceKey::of_action(action),
-                ActionKey::of_action(action),
+                &ActionKey::of_action(action),
                 action,
             );
             assert_eq!(got, matches, "{action}");

@@ -227,8 +227,8 @@ impl Request {
     }
 
     /// The action's [`ActionKey`].
-    pub(crate) fn action_key(&self) -> ActionKey {
-        self.action_key
+    pub(crate) fn action_key(&self) -> &ActionKey {
+        &self.action_key
     }
 
     /// The principal, classified when the request was built.
