@@ -138,8 +138,19 @@ impl<'a> ArnText<'a> {
     }
 
     /// Whether the text is an ARN whose head has no ASCII capital.
-    pub fn head_lowercase(&self) -> bool {
+    fn head_lowercase(&self) -> bool {
         self.offsets.is_some_and(|o| o.head_lowercase)
+    }
+
+    /// Whether a whole-text pattern (`arn:`, a literal lowercase head, the
+    /// resource part) matches this text as it is under `case`: it must be
+    /// an ARN, and a head compared ignoring case must have no capital (R6
+    /// asks no more of it then).
+    #[inline(always)]
+    pub fn matches_as_is(&self, case: ArnMatchCase) -> bool {
+        case.resource == Case::Sensitive
+            && self.is_arn()
+            && (case.head == Case::Sensitive || self.head_lowercase())
     }
 
     /// The resource part (after the fifth colon), without splitting the head.
@@ -235,11 +246,7 @@ impl ArnPattern {
             ArnPattern::Any => true,
             ArnPattern::Full {
                 whole: Some(whole), ..
-            } if case.resource == Case::Sensitive
-                && subject.is_arn()
-                // Both heads lowercase: ignoring case changes nothing.
-                && (case.head == Case::Sensitive || subject.head_lowercase()) =>
-            {
+            } if subject.matches_as_is(case) => {
                 whole.is_match(subject.text(), vars, Case::Sensitive)
             }
             ArnPattern::Full {

@@ -803,8 +803,8 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         /// The per-user shortcut (`crate::per_user`) answers as the entry
         /// loop does: matching or not, with the key missing, single or
-        /// multi-valued, request heads in either case, either head option
-        /// (R6, V7).
+        /// multi-valued, with or without a default, request heads in either
+        /// case, either head option (R6, V3, V7).
         #[test]
         fn per_user_shortcut_agrees_with_the_entry_loop(
             prefix in "[ab/]{0,4}",
@@ -816,6 +816,7 @@ mod tests {
             built_rest in any::<bool>(),
             extra in "[ab/]{0,2}",
             values in proptest::collection::vec("[ab/:]{0,3}", 0..3),
+            default in prop::option::of("[ab/]{0,2}"),
         ) {
             // Half the requests are built from the pattern's parts, so that
             // many of them match.
@@ -824,8 +825,9 @@ mod tests {
                 _ => random_rest,
             };
             let star = if open { "*" } else { "" };
+            let default = default.map(|d| format!(", '{d}'")).unwrap_or_default();
             let policy = format!(
-                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::{prefix}${{aws:username}}{suffix}{star}"}}}}"#
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::{prefix}${{aws:username{default}}}{suffix}{star}"}}}}"#
             );
             let options = Options { arn_head_ignore_case: head_ignore_case, ..Options::default() };
             let mut builder = PolicySetBuilder::with_options(options);

@@ -14,15 +14,16 @@ use std::sync::Arc;
 use crate::arn::{ArnMatchCase, ArnPattern, ArnText};
 use crate::compile::ResourceEntry;
 use crate::pattern::{slot_match, Case};
-use crate::request::{Context, ContextValue};
+use crate::request::Context;
+use crate::variable::Variable;
 
 /// One `Resource` entry of the per-user shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PerUserResource {
     /// The text before the variable, from `arn:` on.
     prefix: Arc<str>,
-    /// The variable's key, lowercased (V1).
-    key_lower: Box<str>,
+    /// The variable.
+    variable: Variable,
     /// The text after the variable.
     suffix: Arc<str>,
     /// The pattern ends with `*` after `suffix`.
@@ -32,8 +33,8 @@ pub(crate) struct PerUserResource {
 impl PerUserResource {
     /// The shape of a `Resource` (not `NotResource`) element, if it has it:
     /// exactly one entry, whose head is literal and lowercase (so it has a
-    /// whole-text pattern), holding one variable without a default (V3)
-    /// between literal text, optionally followed by `*`.
+    /// whole-text pattern), holding one variable between literal text,
+    /// optionally followed by `*`.
     pub fn of(negated: bool, entries: &[ResourceEntry]) -> Option<PerUserResource> {
         let ([entry], false) = (entries, negated) else {
             return None;
@@ -41,9 +42,6 @@ impl PerUserResource {
         let [variable] = &*entry.vars else {
             return None;
         };
-        if variable.default.is_some() {
-            return None;
-        }
         let ArnPattern::Full {
             whole: Some(whole), ..
         } = &entry.pattern
@@ -53,7 +51,7 @@ impl PerUserResource {
         let (prefix, suffix, open) = whole.single_slot()?;
         Some(PerUserResource {
             prefix,
-            key_lower: variable.key_lower.clone(),
+            variable: variable.clone(),
             suffix,
             open,
         })
@@ -70,17 +68,13 @@ impl PerUserResource {
         context: &Context,
         case: ArnMatchCase,
     ) -> Option<bool> {
-        let whole_text = case.resource == Case::Sensitive
-            && subject.is_arn()
-            && (case.head == Case::Sensitive || subject.head_lowercase());
-        if !whole_text {
+        if !subject.matches_as_is(case) {
             return None;
         }
-        let value = match context.get_lower(&self.key_lower) {
-            Some(ContextValue::Single(value)) => value,
-            // V7: a missing or multi-valued key leaves the entry matching
-            // nothing, and it is the only entry.
-            Some(ContextValue::Multi(_)) | None => return Some(false),
+        // V7: a variable that does not resolve leaves the entry matching
+        // nothing, and it is the only entry.
+        let Ok(value) = self.variable.resolve(context) else {
+            return Some(false);
         };
         Some(slot_match(
             subject.text(),
@@ -112,16 +106,21 @@ mod tests {
     fn the_cognito_s3_prefix_has_the_shape() {
         let shape = resource_shape(
             r#""Resource":"arn:aws:s3:::notes/private/${cognito-identity.amazonaws.com:sub}/*""#,
-        );
+        )
+        .unwrap();
+        assert_eq!(&*shape.prefix, "arn:aws:s3:::notes/private/");
+        assert_eq!(&*shape.variable.key, "cognito-identity.amazonaws.com:sub");
+        assert_eq!(&*shape.suffix, "/");
+        assert!(shape.open);
+
+        // A default (V3) is the variable's own business.
+        let shape =
+            resource_shape(r#""Resource":"arn:aws:s3:::notes/${aws:username, 'guest'}""#).unwrap();
         assert_eq!(
-            shape,
-            Some(PerUserResource {
-                prefix: "arn:aws:s3:::notes/private/".into(),
-                key_lower: "cognito-identity.amazonaws.com:sub".into(),
-                suffix: "/".into(),
-                open: true,
-            })
+            (&*shape.prefix, &*shape.suffix, shape.open),
+            ("arn:aws:s3:::notes/", "", false)
         );
+        assert_eq!(shape.variable.default.as_deref(), Some("guest"));
     }
 
     /// Decisions through the shortcut: the caller's own prefix, another's,
@@ -197,11 +196,10 @@ mod tests {
         for resources in [
             // NotResource: an unresolved variable is governed by R7.
             r#""NotResource":"arn:aws:s3:::notes/${aws:username}/*""#,
-            // Two entries, no variable, two variables, a default (V3).
+            // Two entries, no variable, two variables.
             r#""Resource":["arn:aws:s3:::a/${aws:username}/*","arn:aws:s3:::b/${aws:username}/*"]"#,
             r#""Resource":"arn:aws:s3:::notes/private/*""#,
             r#""Resource":"arn:aws:s3:::notes/${aws:username}/${aws:userid}""#,
-            r#""Resource":"arn:aws:s3:::notes/${aws:username, 'guest'}/*""#,
             // A wildcard beside the variable, a head that is not literal or
             // not lowercase.
             r#""Resource":"arn:aws:s3:::notes/*/${aws:username}""#,
