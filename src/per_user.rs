@@ -1,13 +1,13 @@
 //! The per-user `Resource`, matched in place.
 //!
 //! `arn:aws:s3:::notes-app-uploads/private/${cognito-identity.amazonaws.com:sub}/*`
-//! is the shape this crate exists for (README): one entry, a literal head,
-//! then literal text, one variable and literal text, perhaps ending in `*`.
-//! Such an entry is kept as its three parts and the variable's key, so the
-//! decision looks the key up and compares the parts without going through
-//! the general entry loop, the ARN pattern and the wildcard matcher
-//! (README, Performance). It gives the answer that loop gives, or defers to
-//! it (tests below and in `eval.rs`).
+//! is the shape this crate exists for (README): one entry, a literal
+//! lowercase head, then literal text, one variable and literal text,
+//! perhaps ending in `*`. Such an entry is kept as its prefix, variable and
+//! suffix, so the decision resolves the variable and compares the parts
+//! without going through the general entry loop, the ARN pattern and the
+//! wildcard matcher (README, Performance). It gives the answer that loop
+//! gives, or defers to it (tests below and in `eval.rs`).
 
 use std::sync::Arc;
 
