@@ -18,6 +18,9 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use iam_eval::{PolicySet, Request, Wildcard};
 
+mod common;
+use common::to_glob;
+
 const HEAD: &str = "arn:aws:s3:::";
 
 /// (name, IAM pattern for the resource part, text for the resource part).
@@ -51,29 +54,6 @@ fn cases() -> Vec<(&'static str, String, String)> {
     ]
 }
 
-/// The IAM pattern as a glob: IAM's `*` and `?` kept, runs of `*` collapsed
-/// (globset gives `**` a meaning of its own), everything else escaped.
-fn to_glob(pattern: &str) -> globset::GlobMatcher {
-    let mut glob = String::new();
-    let mut literal = String::new();
-    for c in pattern.chars() {
-        if c == '*' || c == '?' {
-            glob.push_str(&globset::escape(&std::mem::take(&mut literal)));
-            if !(c == '*' && glob.ends_with('*')) {
-                glob.push(c);
-            }
-        } else {
-            literal.push(c);
-        }
-    }
-    glob.push_str(&globset::escape(&literal));
-    globset::GlobBuilder::new(&glob)
-        .literal_separator(false)
-        .build()
-        .expect("glob compiles")
-        .compile_matcher()
-}
-
 /// The IAM pattern as an anchored regex: `*` is `.*`, `?` is `.`.
 fn to_regex(pattern: &str) -> regex::Regex {
     let mut re = String::from("(?s)^");
@@ -102,7 +82,7 @@ fn matchers(c: &mut Criterion) {
         let set = one_statement(&pattern);
         let request = Request::new("s3:GetObject", text.as_str());
         let ours = Wildcard::new(&pattern);
-        let glob = to_glob(&pattern);
+        let glob = to_glob(&pattern).expect("glob compiles").compile_matcher();
         let re = to_regex(&pattern);
         let expected = ours.is_match(&text);
         assert_eq!(expected, glob.is_match(&text), "{name}: globset disagrees");
