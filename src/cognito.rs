@@ -30,8 +30,11 @@ use serde_json::{Map, Value};
 
 pub use role_mapping::{MappingRule, RoleMapping, RulesConfiguration};
 
+use crate::compile::Position;
 use crate::eval::Decision;
 use crate::explain::Explanation;
+use crate::json::LineIndex;
+use crate::origin::TextOrigin;
 use crate::policy::PolicyType;
 use crate::request::{Context, ContextValue, Request};
 use crate::set::{PolicySet, PolicySetBuilder};
@@ -57,15 +60,15 @@ pub struct CognitoError(String);
 /// The pool file: the shapes the AWS CLI prints, pasted together.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct PoolFile {
+struct PoolFile<'a> {
     identity_pool: IdentityPool,
     identity_pool_roles: IdentityPoolRoles,
-    #[serde(default)]
-    roles: BTreeMap<String, RoleFile>,
+    #[serde(default, borrow)]
+    roles: BTreeMap<String, RoleFile<'a>>,
     #[serde(default)]
     principal_tag_attribute_maps: Vec<PrincipalTagAttributeMap>,
-    #[serde(default)]
-    guest_session_policy: Option<Box<RawValue>>,
+    #[serde(default, borrow)]
+    guest_session_policy: Option<&'a RawValue>,
     /// `false` models the basic (classic) flow: no scope-down for guests.
     #[serde(default = "enhanced_default")]
     enhanced_flow: bool,
@@ -125,10 +128,11 @@ pub struct IdentityPoolRoles {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RoleFile {
-    assume_role_policy_document: Box<RawValue>,
-    #[serde(default)]
-    policies: Vec<Box<RawValue>>,
+struct RoleFile<'a> {
+    #[serde(borrow)]
+    assume_role_policy_document: &'a RawValue,
+    #[serde(default, borrow)]
+    policies: Vec<&'a RawValue>,
 }
 
 /// `get-principal-tag-attribute-map` output: claims that become session tags.
@@ -188,38 +192,115 @@ pub struct IdentityPoolSetup {
     pool: IdentityPool,
     roles: IdentityPoolRoles,
     trust: BTreeMap<String, PolicySet>,
-    permissions: BTreeMap<String, Vec<(String, String)>>,
+    /// Each role's permission policies, compiled at each sign-in.
+    permissions: BTreeMap<String, Vec<PolicyText>>,
     tag_maps: Vec<PrincipalTagAttributeMap>,
-    guest_session_policy: Option<String>,
+    guest_session_policy: Option<PolicyText>,
 }
 
-/// Policy text inside a role file may be an object, a JSON string, or the
-/// URL-encoded string IAM's API returns; `{"PolicyName", "PolicyDocument"}`
-/// wrappers (get-role-policy output) are unwrapped.
-fn policy_text(raw: &RawValue) -> Result<(Option<String>, String), CognitoError> {
-    let text = raw.get();
-    if text.trim_start().starts_with('"') {
-        let inner: String = serde_json::from_str(text).map_err(|e| CognitoError(e.to_string()))?;
-        let decoded = if inner.trim_start().starts_with('%') {
-            percent_decode(&inner)?
-        } else {
-            inner
-        };
-        return Ok((None, decoded));
+/// One policy of a pool file: its id, its text, and where that text is in
+/// the file, so errors and explanations give the file's lines.
+#[derive(Debug, Clone)]
+struct PolicyText {
+    id: String,
+    text: String,
+    origin: TextOrigin,
+}
+
+impl PolicyText {
+    fn add_to(
+        &self,
+        builder: &mut PolicySetBuilder,
+        policy_type: PolicyType,
+    ) -> Result<(), CognitoError> {
+        builder
+            .add_from(&self.id, policy_type, 0, &self.text, self.origin)
+            .map_err(|e| CognitoError(e.to_string()))?;
+        Ok(())
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| CognitoError(e.to_string()))?;
-    if let Some(document) = value.get("PolicyDocument") {
-        let name = value
-            .get("PolicyName")
+}
+
+/// The pool file's text, to place the policies pasted into it.
+struct PoolText<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    /// The text was written out from a template: no position is the user's.
+    rebuilt: bool,
+}
+
+impl<'a> PoolText<'a> {
+    fn new(text: &'a str, rebuilt: bool) -> Self {
+        PoolText {
+            text,
+            lines: LineIndex::new(text),
+            rebuilt,
+        }
+    }
+
+    /// Where `raw`, a slice of the pool file, starts in it.
+    fn origin_of(&self, raw: &str) -> TextOrigin {
+        let offset = (raw.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let inside = self
+            .text
+            .get(offset..offset.saturating_add(raw.len()))
+            .is_some_and(|slice| std::ptr::eq(slice.as_ptr(), raw.as_ptr()));
+        if self.rebuilt || !inside {
+            return TextOrigin::Rebuilt;
+        }
+        let (line, column) = self.lines.position(self.text, offset);
+        TextOrigin::Within(Position { line, column })
+    }
+
+    /// A policy of the pool file, which may be an object, a JSON string, or
+    /// the URL-encoded string IAM's API returns; `{"PolicyName",
+    /// "PolicyDocument"}` wrappers (get-role-policy output) are unwrapped.
+    /// `id` names the policy when the wrapper gives no name.
+    fn policy(&self, raw: &'a RawValue, id: String) -> Result<PolicyText, CognitoError> {
+        let text = raw.get();
+        if text.starts_with('"') {
+            let inner: String =
+                serde_json::from_str(text).map_err(|e| CognitoError(e.to_string()))?;
+            let decoded = if inner.trim_start().starts_with('%') {
+                percent_decode(&inner)?
+            } else {
+                inner
+            };
+            return Ok(PolicyText {
+                id,
+                text: decoded,
+                origin: TextOrigin::Rebuilt,
+            });
+        }
+        let wrapper: Wrapper<'a> =
+            serde_json::from_str(text).map_err(|e| CognitoError(e.to_string()))?;
+        let Some(document) = wrapper.document else {
+            return Ok(PolicyText {
+                id,
+                text: text.to_owned(),
+                origin: self.origin_of(text),
+            });
+        };
+        let id = wrapper
+            .name
+            .as_ref()
             .and_then(Value::as_str)
-            .map(str::to_owned);
-        let text = match document {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+            .map_or(id, str::to_owned);
+        let (text, origin) = match serde_json::from_str::<String>(document.get()) {
+            Ok(decoded) => (decoded, TextOrigin::Rebuilt),
+            Err(_) => (document.get().to_owned(), self.origin_of(document.get())),
         };
-        return Ok((name, text));
+        Ok(PolicyText { id, text, origin })
     }
-    Ok((None, text.to_owned()))
+}
+
+/// The `{"PolicyName", "PolicyDocument"}` wrapper of get-role-policy output;
+/// a bare policy document reads as one without a document.
+#[derive(Deserialize)]
+struct Wrapper<'a> {
+    #[serde(rename = "PolicyName")]
+    name: Option<Value>,
+    #[serde(rename = "PolicyDocument", borrow)]
+    document: Option<&'a RawValue>,
 }
 
 fn percent_decode(text: &str) -> Result<String, CognitoError> {
@@ -245,38 +326,48 @@ fn percent_decode(text: &str) -> Result<String, CognitoError> {
 impl IdentityPoolSetup {
     /// Reads and compiles a pool file. Every role's trust policy and
     /// permission policies are compiled now; an error names the role.
+    /// Positions in errors and explanations are lines of `text`.
     pub fn from_json(text: &str) -> Result<Self, CognitoError> {
-        let file: PoolFile = serde_json::from_str(text)
+        Self::read(PoolText::new(text, false))
+    }
+
+    /// Like [`IdentityPoolSetup::from_json`], for a pool file written out
+    /// from a template: its positions are nobody's, so none are given.
+    pub(crate) fn from_rebuilt_json(text: &str) -> Result<Self, CognitoError> {
+        Self::read(PoolText::new(text, true))
+    }
+
+    fn read(pool: PoolText<'_>) -> Result<Self, CognitoError> {
+        let file: PoolFile = serde_json::from_str(pool.text)
             .map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
         let mut trust = BTreeMap::new();
         let mut permissions = BTreeMap::new();
         for (arn, role) in &file.roles {
-            let (_, trust_text) = policy_text(&role.assume_role_policy_document)?;
+            let trust_policy = pool.policy(
+                role.assume_role_policy_document,
+                format!("{arn} trust policy"),
+            )?;
             let mut builder = PolicySet::builder();
-            builder
-                .add(
-                    &format!("{arn} trust policy"),
-                    PolicyType::Trust,
-                    &trust_text,
-                )
-                .map_err(|e| CognitoError(e.to_string()))?;
+            trust_policy.add_to(&mut builder, PolicyType::Trust)?;
             trust.insert(arn.clone(), builder.build());
             let mut docs = Vec::new();
             for (i, raw) in role.policies.iter().enumerate() {
-                let (name, text) = policy_text(raw)?;
-                let id = name.unwrap_or_else(|| format!("{} policy {}", role_name(arn), i + 1));
+                let policy = pool.policy(raw, format!("{} policy {}", role_name(arn), i + 1))?;
                 // Compile now so a bad policy is reported with its role.
-                PolicySet::builder()
-                    .add(&id, PolicyType::Identity, &text)
-                    .map_err(|e| CognitoError(e.to_string()))?;
-                docs.push((id, text));
+                policy.add_to(&mut PolicySet::builder(), PolicyType::Identity)?;
+                docs.push(policy);
             }
             permissions.insert(arn.clone(), docs);
         }
         let guest_session_policy = if file.enhanced_flow {
-            Some(match &file.guest_session_policy {
-                Some(raw) => policy_text(raw)?.1,
-                None => GUEST_SESSION_POLICY.to_owned(),
+            let id = "cognito guest session policy".to_owned();
+            Some(match file.guest_session_policy {
+                Some(raw) => pool.policy(raw, id)?,
+                None => PolicyText {
+                    id,
+                    text: GUEST_SESSION_POLICY.to_owned(),
+                    origin: TextOrigin::Whole,
+                },
             })
         } else {
             None
@@ -354,22 +445,18 @@ impl IdentityPoolSetup {
         }
         let context = self.session_context(login, &role, &amr);
         let mut builder = PolicySetBuilder::with_options(crate::options::Options::default());
-        for (id, text) in self
+        for policy in self
             .permissions
             .get(&role)
             .map(Vec::as_slice)
             .unwrap_or_default()
         {
-            builder
-                .add(id, PolicyType::Identity, text)
-                .map_err(|e| CognitoError(e.to_string()))?;
+            policy.add_to(&mut builder, PolicyType::Identity)?;
         }
         let scoped_down = login.unauthenticated && self.guest_session_policy.is_some();
-        if let (true, Some(text)) = (login.unauthenticated, &self.guest_session_policy) {
+        if let (true, Some(policy)) = (login.unauthenticated, &self.guest_session_policy) {
             // CG3: the enhanced flow scopes guests down with a session policy.
-            builder
-                .add("cognito guest session policy", PolicyType::Session, text)
-                .map_err(|e| CognitoError(e.to_string()))?;
+            policy.add_to(&mut builder, PolicyType::Session)?;
             steps.push(
                 "guest credentials are scoped down by Cognito's session policy (enhanced flow)"
                     .into(),

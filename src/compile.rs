@@ -14,6 +14,7 @@ use crate::condition::{
 use crate::error::PolicyErrorKind;
 use crate::json::LineCursor;
 use crate::options::Options;
+use crate::origin::Source;
 use crate::parse::Diagnostics;
 use crate::pattern::Pattern;
 use crate::per_user::PerUserResource;
@@ -63,8 +64,9 @@ pub(crate) struct CompiledStatement {
     pub index: usize,
     pub sid: Option<Arc<str>>,
     pub effect: Effect,
-    pub start: Position,
-    pub end: Position,
+    /// `None` for a rebuilt text ([`crate::TextOrigin::Rebuilt`]).
+    pub start: Option<Position>,
+    pub end: Option<Position>,
     pub principal: Option<PrincipalMatcher>,
     pub actions: ActionMatcher,
     /// The services `actions` can match ([`crate::index::service_mask`]).
@@ -88,7 +90,7 @@ pub(crate) struct CompiledPolicy {
 /// Compiles `document`; problems go to `diags`.
 pub(crate) fn compile_document(
     document: &Document,
-    text: &str,
+    source: Source<'_>,
     id: Arc<str>,
     policy_type: PolicyType,
     level: u32,
@@ -109,7 +111,7 @@ pub(crate) fn compile_document(
         .filter_map(|s| {
             compiler.diags.statement = Some(s.index);
             compiler.diags.sid = s.sid.clone();
-            compiler.statement(s, text, &mut lines)
+            compiler.statement(s, source, &mut lines)
         })
         .collect();
     compiler.diags.statement = None;
@@ -156,16 +158,16 @@ struct Compiler<'a> {
     diags: &'a mut Diagnostics,
 }
 
-fn position(lines: &mut LineCursor, text: &str, offset: usize) -> Position {
-    let (line, column) = lines.position(text, offset);
-    Position { line, column }
+fn position(lines: &mut LineCursor, source: Source<'_>, offset: usize) -> Option<Position> {
+    let (line, column) = lines.position(source.text, offset);
+    source.origin.place(line, column)
 }
 
 impl Compiler<'_> {
     fn statement(
         &mut self,
         s: &Statement,
-        text: &str,
+        source: Source<'_>,
         lines: &mut LineCursor,
     ) -> Option<CompiledStatement> {
         let errors_before = self.diags.items.len();
@@ -227,8 +229,8 @@ impl Compiler<'_> {
             index: s.index,
             sid: s.sid.as_deref().map(Arc::from),
             effect: s.effect,
-            start: position(lines, text, s.span.start),
-            end: position(lines, text, s.span.end),
+            start: position(lines, source, s.span.start),
+            end: position(lines, source, s.span.end),
             principal,
             service_mask: crate::index::service_mask(&actions),
             action_keys: ActionKeys::of(&actions.patterns),

@@ -5,13 +5,15 @@
 
 use std::fmt;
 
+use crate::compile::Position;
+
 /// Where in a policy document something was found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
     pub(crate) policy_id: Option<String>,
     pub(crate) path: String,
-    pub(crate) line: usize,
-    pub(crate) column: usize,
+    /// In the user's file; `None` for a rebuilt text ([`crate::TextOrigin`]).
+    pub(crate) position: Option<Position>,
     pub(crate) sid: Option<String>,
 }
 
@@ -26,14 +28,16 @@ impl Location {
         &self.path
     }
 
-    /// 1-based line in the policy text.
-    pub fn line(&self) -> usize {
-        self.line
+    /// 1-based line in the policy text, or in the file it was pasted into
+    /// ([`crate::TextOrigin::Within`]); `None` when the text was rebuilt
+    /// ([`crate::TextOrigin::Rebuilt`]) and has no line to look up.
+    pub fn line(&self) -> Option<usize> {
+        self.position.map(|p| p.line)
     }
 
-    /// 1-based column (in characters) in the policy text.
-    pub fn column(&self) -> usize {
-        self.column
+    /// 1-based column (in characters), as for [`Location::line`].
+    pub fn column(&self) -> Option<usize> {
+        self.position.map(|p| p.column)
     }
 
     /// The Sid of the statement the location is in, if it has one.
@@ -55,7 +59,10 @@ impl fmt::Display for Location {
         if let Some(sid) = self.sid.as_deref().filter(|s| !s.is_empty()) {
             write!(f, " (Sid `{sid}`)")?;
         }
-        write!(f, " at line {} column {}", self.line, self.column)
+        match self.position {
+            Some(p) => write!(f, " at line {} column {}", p.line, p.column),
+            None => Ok(()),
+        }
     }
 }
 

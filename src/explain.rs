@@ -29,10 +29,12 @@ pub struct StatementRef {
     pub sid: Option<String>,
     /// The statement's effect.
     pub effect: Effect,
-    /// Where the statement starts in the policy text.
-    pub start: Position,
+    /// Where the statement starts in the policy text (or in the file it
+    /// was pasted into); `None` when the text was rebuilt
+    /// ([`crate::TextOrigin::Rebuilt`]).
+    pub start: Option<Position>,
     /// Where it ends.
-    pub end: Position,
+    pub end: Option<Position>,
 }
 
 impl Serialize for PolicyType {
@@ -57,7 +59,10 @@ impl fmt::Display for StatementRef {
         if let Some(sid) = self.sid.as_deref().filter(|s| !s.is_empty()) {
             write!(f, " (Sid `{sid}`)")?;
         }
-        write!(f, " [{}, line {}]", self.effect, self.start.line)
+        match self.start {
+            Some(start) => write!(f, " [{}, line {}]", self.effect, start.line),
+            None => write!(f, " [{}]", self.effect),
+        }
     }
 }
 

@@ -54,6 +54,7 @@ mod json;
 mod limits;
 pub mod lint;
 mod options;
+mod origin;
 mod parse;
 mod pattern;
 mod per_user;
@@ -75,6 +76,7 @@ pub use explain::{
 };
 pub use limits::Limits;
 pub use options::{BareMultiValue, Options, UnresolvedNotResource};
+pub use origin::TextOrigin;
 pub use pattern::Wildcard;
 pub use policy::{Effect, PolicyType, UnknownPolicyType};
 pub use principal::PrincipalMatch;

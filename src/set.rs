@@ -10,6 +10,7 @@ use crate::explain::{explain, Explanation};
 use crate::index::{self, Group};
 use crate::json::LineIndex;
 use crate::options::Options;
+use crate::origin::{Source, TextOrigin};
 use crate::parse::{parse_document, Diagnostics, Problem};
 use crate::policy::PolicyType;
 use crate::request::Request;
@@ -181,7 +182,23 @@ impl PolicySetBuilder {
         level: u32,
         text: &str,
     ) -> Result<&mut Self, PolicyError> {
-        let (policy, warnings) = compile_policy(id, policy_type, level, text, &self.options)
+        self.add_from(id, policy_type, level, text, TextOrigin::Whole)
+    }
+
+    /// Like [`PolicySetBuilder::add_at_level`], for a policy text that is
+    /// not a file of its own: `origin` says where it sits in the user's
+    /// file, so errors, warnings and explanations point there (or give no
+    /// line for a rebuilt text).
+    pub fn add_from(
+        &mut self,
+        id: &str,
+        policy_type: PolicyType,
+        level: u32,
+        text: &str,
+        origin: TextOrigin,
+    ) -> Result<&mut Self, PolicyError> {
+        let source = Source { text, origin };
+        let (policy, warnings) = compile_policy(id, policy_type, level, source, &self.options)
             .map_err(|mut errors| errors.remove(0))?;
         self.policies.push(policy);
         self.warnings.extend(warnings);
@@ -234,7 +251,11 @@ impl Report {
 /// assert_eq!(report.errors[0].location().path(), "Statement[0].Condition.DateLessThan.aws:CurrentTime");
 /// ```
 pub fn validate(text: &str, policy_type: PolicyType, options: &Options) -> Report {
-    match compile_policy("", policy_type, 0, text, options) {
+    let source = Source {
+        text,
+        origin: TextOrigin::Whole,
+    };
+    match compile_policy("", policy_type, 0, source, options) {
         Ok((_, warnings)) => Report {
             errors: Vec::new(),
             warnings,
@@ -243,7 +264,7 @@ pub fn validate(text: &str, policy_type: PolicyType, options: &Options) -> Repor
             // Recompute warnings alongside the errors.
             let mut diags = Diagnostics::default();
             let _ = parse_document(text, policy_type, &options.limits, &mut diags);
-            let (_, warnings) = split(diags, text, None);
+            let (_, warnings) = split(diags, source, None);
             Report { errors, warnings }
         }
     }
@@ -255,21 +276,21 @@ fn compile_policy(
     id: &str,
     policy_type: PolicyType,
     level: u32,
-    text: &str,
+    source: Source<'_>,
     options: &Options,
 ) -> Result<Compiled, Vec<PolicyError>> {
     let mut diags = Diagnostics::default();
     let policy_id = (!id.is_empty()).then(|| id.to_owned());
+    let text = source.text;
     let Some(document) = parse_document(text, policy_type, &options.limits, &mut diags) else {
-        let mut errors = split(diags, text, policy_id.clone()).0;
+        let mut errors = split(diags, source, policy_id.clone()).0;
         if errors.is_empty() {
             // The parser reports why it gave up; should it ever not, the
             // policy is still refused rather than silently dropped.
             let location = Location {
                 policy_id,
                 path: String::new(),
-                line: 1,
-                column: 1,
+                position: source.origin.place(1, 1),
                 sid: None,
             };
             let kind = PolicyErrorKind::Syntax("the policy could not be read".into());
@@ -279,14 +300,14 @@ fn compile_policy(
     };
     let policy = compile_document(
         &document,
-        text,
+        source,
         Arc::from(id),
         policy_type,
         level,
         options,
         &mut diags,
     );
-    let (errors, warnings) = split(diags, text, policy_id);
+    let (errors, warnings) = split(diags, source, policy_id);
     if errors.is_empty() {
         Ok((policy, warnings))
     } else {
@@ -296,7 +317,7 @@ fn compile_policy(
 
 fn split(
     diags: Diagnostics,
-    text: &str,
+    source: Source<'_>,
     policy_id: Option<String>,
 ) -> (Vec<PolicyError>, Vec<Warning>) {
     let mut errors = Vec::new();
@@ -304,14 +325,13 @@ fn split(
     if diags.items.is_empty() {
         return (errors, warnings);
     }
-    let lines = LineIndex::new(text);
+    let lines = LineIndex::new(source.text);
     for d in diags.items {
-        let (line, column) = lines.position(text, d.offset);
+        let (line, column) = lines.position(source.text, d.offset);
         let location = Location {
             policy_id: policy_id.clone(),
             path: d.path,
-            line,
-            column,
+            position: source.origin.place(line, column),
             sid: d.sid,
         };
         match d.problem {

@@ -286,6 +286,8 @@ fn build_context(entries: &[ContextEntry]) -> Result<Context, SimulateError> {
 }
 
 fn matched(explanation: &Explanation) -> Vec<MatchedStatement> {
+    // The simulator's policies are texts of their own (`TextOrigin::Whole`),
+    // so every statement has its position.
     explanation
         .decided_by
         .iter()
@@ -297,8 +299,8 @@ fn matched(explanation: &Explanation) -> Vec<MatchedStatement> {
                 _ => "user-managed",
             }
             .to_owned(),
-            start_position: s.start,
-            end_position: s.end,
+            start_position: s.start.unwrap_or_default(),
+            end_position: s.end.unwrap_or_default(),
         })
         .collect()
 }

@@ -162,7 +162,8 @@ impl Stack {
             .pool_file
             .as_ref()
             .map_err(|e| TemplateError(e.clone()))?;
-        IdentityPoolSetup::from_json(&file.to_string()).map_err(|e| TemplateError(e.to_string()))
+        IdentityPoolSetup::from_rebuilt_json(&file.to_string())
+            .map_err(|e| TemplateError(e.to_string()))
     }
 
     /// Defaulted pseudo parameters, generated names, and what was left out.

@@ -428,3 +428,98 @@ fn builders_with_a_session() {
         .unwrap();
     assert_eq!(decide(&scan[0]), Decision::ImplicitDeny);
 }
+
+/// The 1-based line and character column of `needle` in `text`.
+fn line_and_column(text: &str, needle: &str) -> (usize, usize) {
+    let offset = text.find(needle).unwrap();
+    let before = text.get(..offset).unwrap();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before.get(line_start..).unwrap().chars().count() + 1,
+    )
+}
+
+/// A policy pasted into the pool file as an object is reported at the
+/// pool file's line and column, not at "line 1" of the policy alone.
+#[test]
+fn an_error_in_a_pasted_policy_points_into_the_pool_file() {
+    let text = fixture("notes-app-pool.json").replacen(r#""s3:*""#, r#""s3::bad""#, 1);
+    let (line, column) = line_and_column(&text, r#""s3::bad""#);
+    assert!(line > 1);
+    let err = IdentityPoolSetup::from_json(&text).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!("at line {line} column {column}")),
+        "{err}"
+    );
+}
+
+/// The statements an explanation names start where the pool file has them.
+#[test]
+fn an_explanation_gives_the_pool_files_line() {
+    let text = fixture("notes-app-pool.json");
+    let session = pool().sign_in(&login("login-alice.json")).unwrap();
+    let explanation = session.check("s3:PutObject", &object(ALICE), &[]);
+    assert_eq!(explanation.decision, Decision::Allow);
+    let statement = &explanation.decided_by[0];
+    let (start, end) = (statement.start.unwrap(), statement.end.unwrap());
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines[start.line - 1];
+    assert!(
+        first
+            .chars()
+            .skip(start.column - 1)
+            .collect::<String>()
+            .starts_with('{'),
+        "line {}: {first}",
+        start.line
+    );
+    let body = lines[start.line - 1..end.line].join("\n");
+    assert!(body.contains(r#""s3:*""#), "{body}");
+    assert!(
+        explanation
+            .to_string()
+            .contains(&format!("[Allow, line {}]", start.line)),
+        "{explanation}"
+    );
+}
+
+/// A policy given as a string (URL-encoded, as IAM's API returns it) is
+/// decoded text no one can look up: neither its errors nor its
+/// explanations give a line.
+#[test]
+fn a_policy_given_as_a_string_has_no_line() {
+    let mut file: serde_json::Value =
+        serde_json::from_str(&fixture("notes-app-pool.json")).unwrap();
+    let role = "arn:aws:iam::123456789012:role/Cognito_NotesAuth_Role";
+    let policies = file["Roles"][role]["Policies"].as_array_mut().unwrap();
+    let encode = |document: &serde_json::Value| -> String {
+        document
+            .to_string()
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let document = policies[0]["PolicyDocument"].clone();
+    policies[0] = serde_json::Value::String(encode(&document));
+
+    let setup = IdentityPoolSetup::from_json(&file.to_string()).unwrap();
+    let session = setup.sign_in(&login("login-alice.json")).unwrap();
+    let explanation = session.check("s3:PutObject", &object(ALICE), &[]);
+    assert_eq!(explanation.decision, Decision::Allow);
+    assert_eq!(explanation.decided_by[0].start, None);
+    assert!(explanation.to_string().contains("[Allow]"), "{explanation}");
+
+    // `s3:*` becomes `s3::bad`.
+    let bad = encode(&document).replace("s3%3A%2A", "s3%3A%3Abad");
+    let policies = file["Roles"][role]["Policies"].as_array_mut().unwrap();
+    policies[0] = serde_json::Value::String(bad);
+    let err = IdentityPoolSetup::from_json(&file.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("invalid action `s3::bad`"), "{err}");
+    assert!(!err.contains("at line"), "{err}");
+}

@@ -11,7 +11,7 @@
 
 use iam_eval::{
     Blocker, ContextValue, Decision, Effect, Explanation, NotApplied, PolicyError, PolicySet,
-    PolicyType, Reason, Request, Response,
+    PolicyType, Position, Reason, Request, Response, TextOrigin,
 };
 
 const COGNITO_POLICY: &str = r#"{
@@ -77,8 +77,9 @@ fn allow_names_the_deciding_statement() {
     assert_eq!(s.sid.as_deref(), Some("OwnPrefix"));
     assert_eq!(s.effect, Effect::Allow);
     // The statement starts on line 4 of the policy text.
-    assert_eq!(s.start.line, 4);
-    assert!(s.end.line > s.start.line);
+    let (start, end) = (s.start.expect("a position"), s.end.expect("a position"));
+    assert_eq!(start.line, 4);
+    assert!(end.line > start.line);
     assert!(e.summary.contains("auth-role"), "{}", e.summary);
     assert!(e.summary.contains("OwnPrefix"), "{}", e.summary);
     assert!(e.blocked_by.is_none());
@@ -461,7 +462,7 @@ fn policy_error_display_has_location() {
         Err(e) => e,
     };
     assert_eq!(err.location().sid(), Some("S1"));
-    assert_eq!(err.location().line(), 2);
+    assert_eq!(err.location().line(), Some(2));
     let text = err.to_string();
     assert!(text.contains("my-policy"), "{text}");
     assert!(text.contains("Statement[0].Effect"), "{text}");
@@ -498,4 +499,47 @@ fn public_types_are_send_sync_unwind_safe() {
     .join()
     .expect("thread");
     assert_eq!(decision, Decision::Allow);
+}
+
+/// `add_from` with `TextOrigin::Within`: a policy pasted into a larger file
+/// reports the file's positions, its first line shifted by the column it
+/// starts at.
+#[test]
+fn a_policy_within_a_file_reports_the_files_positions() {
+    let text = "{\"Version\":\"2012-10-17\",\"Statement\":[\n  {\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}";
+    let origin = TextOrigin::Within(Position {
+        line: 10,
+        column: 7,
+    });
+    let mut builder = PolicySet::builder();
+    builder
+        .add_from("pasted", PolicyType::Identity, 0, text, origin)
+        .unwrap();
+    let set = builder.build();
+    let explanation = set
+        .evaluate(&Request::new("s3:GetObject", "arn:aws:s3:::b/k"))
+        .explanation();
+    let start = explanation.decided_by[0].start.unwrap();
+    assert_eq!((start.line, start.column), (11, 3));
+
+    let bad = text.replace("s3:GetObject", "s3::GetObject");
+    let err = PolicySet::builder()
+        .add_from("pasted", PolicyType::Identity, 0, &bad, origin)
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.location().line(), Some(11));
+    let first_line = "{\"Version\":\"2012-10-17\",\"Statement\":[";
+    let err = PolicySet::builder()
+        .add_from(
+            "pasted",
+            PolicyType::Identity,
+            0,
+            &format!("{first_line}{{\"Effect\":\"Alow\",\"Action\":\"*\",\"Resource\":\"*\"}}]}}"),
+            origin,
+        )
+        .map(|_| ())
+        .unwrap_err();
+    // On the first line, columns count on from column 7 of line 10.
+    assert_eq!(err.location().line(), Some(10));
+    assert!(err.location().column().unwrap() > 7 + first_line.len());
 }

@@ -434,7 +434,7 @@ proptest! {
         for policy_type in PolicyType::ALL {
             let report = validate(&text, policy_type, &Options::default());
             for error in &report.errors {
-                prop_assert!(error.location().line() >= 1);
+                prop_assert!(error.location().line().is_some_and(|line| line >= 1));
                 let _ = error.to_string();
             }
         }

@@ -86,7 +86,12 @@ fn warning_code(kind: WarningKind) -> Option<&'static str> {
 
 /// A `validate` location (line and character column) as byte offsets.
 fn at(cx: &Cx<'_>, location: &ErrorLocation) -> At {
-    let start = offset_of(cx.text, location.line(), location.column());
+    // `validate` reads the text as a whole, so every location has a position.
+    let start = offset_of(
+        cx.text,
+        location.line().unwrap_or(1),
+        location.column().unwrap_or(1),
+    );
     At {
         path: location.path().to_owned(),
         start,

@@ -42,10 +42,11 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
                 });
                 println!("{line}");
             } else {
+                // `validate` reads each file whole: every location has a position.
                 println!(
                     "{file}:{}:{}: {severity}: {}: {message}",
-                    location.line(),
-                    location.column(),
+                    location.line().unwrap_or(1),
+                    location.column().unwrap_or(1),
                     display_path(location.path())
                 );
             }
