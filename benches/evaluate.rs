@@ -1,7 +1,7 @@
 //! Evaluation benches (STYLE.md §3.13: each stage on its own, inputs built
 //! outside `b.iter`): the notes-app decision, its explanation, compiling,
-//! the DynamoDB per-user-table decision, scaling to 10,000 statements, and
-//! one set shared by two threads.
+//! building or reusing a request, the DynamoDB per-user-table decision,
+//! scaling to 10,000 statements, and one set shared by two threads.
 
 #![allow(
     missing_docs,
@@ -329,5 +329,34 @@ fn threads(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, notes_app, dynamodb_per_user, scale, threads);
+/// What an authorizer pays per incoming request besides the decision:
+/// building a `Request` afresh (it allocates), against keeping one and
+/// setting what changes, then deciding.
+fn request(c: &mut Criterion) {
+    let set = PolicySet::from_json(NOTES_APP).expect("notes-app policy compiles");
+    let own = format!("arn:aws:s3:::notes-app-uploads/private/{OWN_ID}/note.txt");
+    let mut group = c.benchmark_group("request/notes-app-s3-put");
+    group.bench_function("build", |b| {
+        b.iter(|| notes_request(black_box("s3:PutObject"), black_box(&own)))
+    });
+    let mut request = notes_request("s3:PutObject", &own);
+    assert_eq!(set.evaluate(&request).decision(), Decision::Allow);
+    group.bench_function("reuse-and-decide", |b| {
+        b.iter(|| {
+            request.set_resource(black_box(&own));
+            request.context_mut().set(SUB, black_box(OWN_ID));
+            set.evaluate(&request).decision()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    notes_app,
+    request,
+    dynamodb_per_user,
+    scale,
+    threads
+);
 criterion_main!(benches);

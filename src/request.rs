@@ -1,9 +1,12 @@
 //! The request being authorized: principal, action, resource and context.
 //!
 //! A request is built once (which allocates) and then evaluated against any
-//! number of policy sets without further allocation. Context key names are
-//! lowercased when inserted, because IAM compares them case-insensitively
-//! (C2, V1).
+//! number of policy sets without further allocation. A service that
+//! authorizes request after request can also keep one `Request` and set
+//! what changes (`set_resource`, `Context::set`, …): that reuses its
+//! buffers, so once they are large enough nothing is allocated per request
+//! either. Context key names are lowercased when inserted, because IAM
+//! compares them case-insensitively (C2, V1).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -101,6 +104,66 @@ impl Context {
         self.entries.push((lower, key.into(), value));
     }
 
+    /// Sets `key` to the single `value`. Unlike [`Context::insert`], a key
+    /// already set keeps its entry and its value's buffer, so replacing a
+    /// value no longer than the old one's capacity allocates nothing.
+    pub fn set(&mut self, key: &str, value: &str) {
+        match self.entry_mut(key) {
+            Some(ContextValue::Single(old)) => replace(old, value),
+            Some(other) => *other = ContextValue::Single(value.to_owned()),
+            None => self.insert(key, value),
+        }
+    }
+
+    /// Sets `key` to the multi-valued `values`, reusing the key's entry and
+    /// the buffers of its earlier values as [`Context::set`] does.
+    pub fn set_values(&mut self, key: &str, values: &[&str]) {
+        match self.entry_mut(key) {
+            Some(ContextValue::Multi(old)) => {
+                old.truncate(values.len());
+                for (i, value) in values.iter().enumerate() {
+                    match old.get_mut(i) {
+                        Some(buffer) => replace(buffer, value),
+                        None => old.push((*value).to_owned()),
+                    }
+                }
+            }
+            Some(other) => *other = ContextValue::from(values.to_vec()),
+            None => self.insert(key, values.to_vec()),
+        }
+    }
+
+    /// Removes `key` (case-insensitive) and returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
+        let position = with_lowercase(key, |lower| self.position(lower))?;
+        if position >= self.entries.len() {
+            return None;
+        }
+        let (lower, _, value) = self.entries.remove(position);
+        if let Some(index) = &mut self.index {
+            index.remove(&lower);
+            // Every later entry moved down by one.
+            for slot in index.values_mut() {
+                if *slot > position {
+                    *slot -= 1;
+                }
+            }
+        }
+        Some(value)
+    }
+
+    /// The value of `key`, found without allocating where the key allows
+    /// it ([`with_lowercase`]), with the key's spelling updated as
+    /// [`Context::insert`] would.
+    fn entry_mut(&mut self, key: &str) -> Option<&mut ContextValue> {
+        let position = with_lowercase(key, |lower| self.position(lower))?;
+        let (_, given, value) = self.entries.get_mut(position)?;
+        if **given != *key {
+            *given = key.into();
+        }
+        Some(value)
+    }
+
     fn position(&self, lower: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(lower).copied(),
@@ -157,6 +220,44 @@ impl Context {
     /// True when no key is set.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// Calls `f` with `key` lowercased as [`Context::insert`] stores keys: the
+/// key itself when it is already lowercase ASCII, a copy on the stack when
+/// it is short ASCII, and an allocated copy only otherwise.
+fn with_lowercase<R>(key: &str, f: impl FnOnce(&str) -> R) -> R {
+    const STACK: usize = 128;
+    if !key.is_ascii() || key.len() > STACK {
+        return f(&key.to_lowercase());
+    }
+    if !key.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(key);
+    }
+    let mut buffer = [0u8; STACK];
+    let Some(lower) = buffer.get_mut(..key.len()) else {
+        return f(&key.to_lowercase());
+    };
+    lower.copy_from_slice(key.as_bytes());
+    lower.make_ascii_lowercase();
+    match std::str::from_utf8(lower) {
+        Ok(lower) => f(lower),
+        // ASCII stays valid UTF-8; kept total rather than unwrapped.
+        Err(_) => f(&key.to_lowercase()),
+    }
+}
+
+/// Replaces the text of `buffer`, keeping its allocation.
+fn replace(buffer: &mut String, text: &str) {
+    buffer.clear();
+    buffer.push_str(text);
+}
+
+/// Like [`replace`] for an optional text.
+fn replace_optional(slot: &mut Option<String>, text: Option<&str>) {
+    match (slot.as_mut(), text) {
+        (Some(buffer), Some(text)) => replace(buffer, text),
+        (_, text) => *slot = text.map(str::to_owned),
     }
 }
 
@@ -279,6 +380,47 @@ impl Request {
     pub fn context_mut(&mut self) -> &mut Context {
         &mut self.context
     }
+
+    /// Replaces the action, reusing its buffer (see the module doc).
+    ///
+    /// ```
+    /// use iam_eval::{Decision, PolicySet, Request};
+    /// let set = PolicySet::from_json(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#)?;
+    /// let mut request = Request::builder("s3:GetObject", "arn:aws:s3:::b/alice/a.txt")
+    ///     .context("aws:username", "alice")
+    ///     .build();
+    /// assert_eq!(set.evaluate(&request).decision(), Decision::Allow);
+    /// // The next caller: the same request, its buffers reused.
+    /// request.set_resource("arn:aws:s3:::b/bob/a.txt");
+    /// request.context_mut().set("aws:username", "bob");
+    /// assert_eq!(set.evaluate(&request).decision(), Decision::Allow);
+    /// request.set_action("s3:PutObject");
+    /// assert_eq!(set.evaluate(&request).decision(), Decision::ImplicitDeny);
+    /// # Ok::<(), iam_eval::PolicyError>(())
+    /// ```
+    pub fn set_action(&mut self, action: &str) {
+        replace(&mut self.action, action);
+        self.service_bit = crate::index::service_bit(action);
+        self.service_key = ServiceKey::of_action(action);
+        self.action_key = ActionKey::of_action(action);
+    }
+
+    /// Replaces the resource, reusing its buffer.
+    pub fn set_resource(&mut self, resource: &str) {
+        replace(&mut self.resource, resource);
+        self.resource_arn = Arn::parse(resource).map(|arn| arn.offsets());
+    }
+
+    /// Replaces (or, with `None`, removes) the principal, reusing its buffer.
+    pub fn set_principal(&mut self, principal: Option<&str>) {
+        replace_optional(&mut self.principal, principal);
+        self.caller = principal.map(CallerShape::of);
+    }
+
+    /// Replaces (or removes) the account that owns the resource.
+    pub fn set_resource_account(&mut self, account: Option<&str>) {
+        replace_optional(&mut self.resource_account, account);
+    }
 }
 
 impl fmt::Debug for Request {
@@ -348,7 +490,106 @@ impl RequestBuilder {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// A reused request, its fields set one by one, is the request built
+        /// afresh from the same fields, down to the splits and keys cached
+        /// when building (`Request` compares them all).
+        #[test]
+        fn a_reused_request_equals_one_built_afresh(
+            first in ("[a-z0-9]{0,6}:[A-Za-z*]{0,8}", "arn:aws:[a-z0-9]{0,3}:[a-z:/*-]{0,12}|\\*|[a-z:]{0,6}"),
+            then in ("[a-z0-9]{0,6}:[A-Za-z*]{0,8}", "arn:aws:[a-z0-9]{0,3}:[a-z:/*-]{0,12}|\\*|[a-z:]{0,6}"),
+            principals in (
+                prop::option::of("arn:aws:(iam|sts)::[0-9]{12}:(root|user/a|assumed-role/r/s)|[a-z]{1,6}\\.amazonaws\\.com|anonymous|[0-9]{12}"),
+                prop::option::of("arn:aws:(iam|sts)::[0-9]{12}:(root|user/a|assumed-role/r/s)|[a-z]{1,6}\\.amazonaws\\.com|anonymous|[0-9]{12}"),
+            ),
+            accounts in (prop::option::of("[0-9]{12}"), prop::option::of("[0-9]{12}")),
+        ) {
+            let build = |(action, resource): &(String, String), principal: &Option<String>, account: &Option<String>| {
+                let mut builder = Request::builder(action.as_str(), resource.as_str());
+                if let Some(p) = principal {
+                    builder = builder.principal(p.as_str());
+                }
+                if let Some(a) = account {
+                    builder = builder.resource_account(a.as_str());
+                }
+                builder.build()
+            };
+            let mut reused = build(&first, &principals.0, &accounts.0);
+            reused.set_action(&then.0);
+            reused.set_resource(&then.1);
+            reused.set_principal(principals.1.as_deref());
+            reused.set_resource_account(accounts.1.as_deref());
+            prop_assert_eq!(reused, build(&then, &principals.1, &accounts.1));
+        }
+    }
+
+    /// `set` and `set_values` replace a key given in any case, keep its
+    /// place, take the new spelling, and switch between single and
+    /// multi-valued; `remove` keeps the other keys findable (C2).
+    #[test]
+    fn set_replaces_in_place_and_remove_keeps_the_rest() {
+        for keys in [3, 40] {
+            // 40 keys: the context is indexed (SCAN_LIMIT).
+            let mut ctx = Context::new();
+            for i in 0..keys {
+                ctx.insert(&format!("tag:Key{i}"), format!("v{i}"));
+            }
+            ctx.set("TAG:KEY1", "one");
+            assert_eq!(ctx.len(), keys);
+            assert_eq!(ctx.get("tag:key1"), Some(&ContextValue::from("one")));
+            assert_eq!(ctx.iter().nth(1).map(|(k, _)| k), Some("TAG:KEY1"));
+            ctx.set_values("tag:key1", &["a", "b"]);
+            assert_eq!(
+                ctx.get("Tag:Key1").map(ContextValue::values),
+                Some(&["a".to_owned(), "b".to_owned()][..])
+            );
+            ctx.set_values("tag:key1", &["c"]);
+            assert_eq!(ctx.get("tag:key1"), Some(&ContextValue::from(vec!["c"])));
+            ctx.set("tag:key1", "single");
+            assert_eq!(ctx.get("tag:key1"), Some(&ContextValue::from("single")));
+            ctx.set("aws:New", "new");
+            assert_eq!(ctx.get("AWS:NEW"), Some(&ContextValue::from("new")));
+            assert_eq!(ctx.len(), keys + 1);
+
+            assert_eq!(ctx.remove("TAG:KEY0"), Some(ContextValue::from("v0")));
+            assert_eq!(ctx.remove("tag:key0"), None);
+            assert_eq!(ctx.len(), keys);
+            assert_eq!(ctx.get("tag:key0"), None);
+            assert_eq!(ctx.get("tag:key2"), Some(&ContextValue::from("v2")));
+            assert_eq!(ctx.get("aws:new"), Some(&ContextValue::from("new")));
+            // A key set after a removal lands where lookups find it.
+            ctx.set("tag:key0", "back");
+            assert_eq!(ctx.get("tag:key0"), Some(&ContextValue::from("back")));
+            assert_eq!(
+                ctx.get(&format!("tag:key{}", keys - 1)),
+                Some(&ContextValue::from(format!("v{}", keys - 1)))
+            );
+        }
+    }
+
+    /// Keys are looked up as `insert` stores them, whether the key is
+    /// lowercase, mixed-case ASCII, long, or not ASCII at all.
+    #[test]
+    fn lowercase_lookup_matches_insert() {
+        let long = format!("aws:{}", "X".repeat(200));
+        for key in [
+            "aws:sourceip",
+            "aws:SourceIp",
+            long.as_str(),
+            "tag:Ünïcode",
+            "\u{212A}ey",
+        ] {
+            assert_eq!(
+                with_lowercase(key, str::to_owned),
+                key.to_lowercase(),
+                "{key}"
+            );
+        }
+    }
 
     /// Large contexts switch to a hash index; lookups and replacement by a
     /// key in another case behave exactly as before.

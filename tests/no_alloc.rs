@@ -254,4 +254,53 @@ fn deciding_allocates_nothing() {
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     drop(std::hint::black_box(notes.evaluate(request).explanation()));
     assert!(ALLOCATIONS.load(Ordering::SeqCst) > before);
+
+    reusing_a_request_allocates_nothing(&notes, &conditions);
+}
+
+/// One request kept and changed for caller after caller (`set_resource`,
+/// `Context::set`, …): once its buffers have grown to fit, neither the
+/// changes nor the decisions allocate.
+fn reusing_a_request_allocates_nothing(notes: &PolicySet, conditions: &PolicySet) {
+    let other = "us-east-1:99999999-8888-7777-6666-555555555555";
+    let callers = [(OWN_ID, Decision::Allow), (other, Decision::Allow)];
+    let mut request = notes_request("s3:GetObject", "arn:aws:s3:::notes-app-uploads/public/x");
+    let mut keys = Request::builder(
+        "dynamodb:Query",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/notes",
+    )
+    .context(SUB, OWN_ID)
+    .context("dynamodb:LeadingKeys", vec![OWN_ID])
+    .build();
+    let mut resource = String::new();
+    let round = |request: &mut Request, keys: &mut Request, resource: &mut String| {
+        let mut decisions = Vec::with_capacity(8);
+        for (id, expected) in callers {
+            resource.clear();
+            resource.push_str("arn:aws:s3:::notes-app-uploads/private/");
+            resource.push_str(id);
+            resource.push_str("/note.txt");
+            let before = ALLOCATIONS.load(Ordering::SeqCst);
+            request.set_action("s3:PutObject");
+            request.set_resource(resource);
+            request.set_principal(Some("arn:aws:sts::123456789012:assumed-role/Cognito_notesAuth_Role/CognitoIdentityCredentials"));
+            request
+                .context_mut()
+                .set("Cognito-Identity.amazonaws.com:SUB", id);
+            let decision = notes.evaluate(request).decision();
+            keys.context_mut().set(SUB, id);
+            keys.context_mut().set_values("dynamodb:LeadingKeys", &[id]);
+            let own_keys = conditions.evaluate(keys).decision();
+            let after = ALLOCATIONS.load(Ordering::SeqCst);
+            decisions.push((decision, expected, own_keys, after - before));
+        }
+        decisions
+    };
+    // The first round grows the buffers; the second must not allocate.
+    round(&mut request, &mut keys, &mut resource);
+    for (decision, expected, own_keys, count) in round(&mut request, &mut keys, &mut resource) {
+        assert_eq!(decision, expected);
+        assert_eq!(own_keys, Decision::Allow);
+        assert_eq!(count, 0, "reusing a request allocated");
+    }
 }
