@@ -156,6 +156,19 @@ impl Context {
     /// it ([`with_lowercase`]), with the key's spelling updated as
     /// [`Context::insert`] would.
     fn entry_mut(&mut self, key: &str) -> Option<&mut ContextValue> {
+        // A key set again is usually spelled as before: found by that
+        // spelling, it needs no lowercasing (keys are unique lowercased, so
+        // it is the entry the lowercased key would find).
+        let as_given = match self.index {
+            None => self
+                .entries
+                .iter()
+                .position(|(_, given, _)| crate::pattern::same(given.as_bytes(), key.as_bytes())),
+            Some(_) => None,
+        };
+        if let Some(position) = as_given {
+            return self.entries.get_mut(position).map(|(_, _, value)| value);
+        }
         let position = with_lowercase(key, |lower| self.position(lower))?;
         let (_, given, value) = self.entries.get_mut(position)?;
         if **given != *key {
