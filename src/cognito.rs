@@ -223,31 +223,33 @@ impl PolicyText {
 /// The pool file's text, to place the policies pasted into it.
 struct PoolText<'a> {
     text: &'a str,
-    lines: LineIndex,
-    /// The text was written out from a template: no position is the user's.
-    rebuilt: bool,
+    /// `None` for a text written out from a template: no position in it is
+    /// the user's.
+    lines: Option<LineIndex>,
 }
 
 impl<'a> PoolText<'a> {
     fn new(text: &'a str, rebuilt: bool) -> Self {
         PoolText {
             text,
-            lines: LineIndex::new(text),
-            rebuilt,
+            lines: (!rebuilt).then(|| LineIndex::new(text)),
         }
     }
 
     /// Where `raw`, a slice of the pool file, starts in it.
     fn origin_of(&self, raw: &str) -> TextOrigin {
+        let Some(lines) = &self.lines else {
+            return TextOrigin::Rebuilt;
+        };
         let offset = (raw.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
         let inside = self
             .text
             .get(offset..offset.saturating_add(raw.len()))
             .is_some_and(|slice| std::ptr::eq(slice.as_ptr(), raw.as_ptr()));
-        if self.rebuilt || !inside {
+        if !inside {
             return TextOrigin::Rebuilt;
         }
-        let (line, column) = self.lines.position(self.text, offset);
+        let (line, column) = lines.position(self.text, offset);
         TextOrigin::Within(Position { line, column })
     }
 

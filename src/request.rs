@@ -186,8 +186,7 @@ impl Context {
 
     /// The value of `key`, compared case-insensitively.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        let lower = key.to_lowercase();
-        self.get_lower(&lower)
+        with_lowercase(key, |lower| self.get_lower(lower))
     }
 
     /// Lookup by a key that is already lowercase: the evaluation hot path,
@@ -309,20 +308,39 @@ pub struct Request {
 impl Request {
     /// A request with no principal and an empty context.
     pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Self {
-        let resource = resource.into();
-        let action: String = action.into();
-        Request {
+        let mut request = Request {
             principal: None,
-            service_bit: crate::index::service_bit(&action),
-            service_key: ServiceKey::of_action(&action),
-            action_key: ActionKey::of_action(&action),
-            action,
-            resource_arn: Arn::parse(&resource).map(|arn| arn.offsets()),
-            resource,
+            action: action.into(),
+            resource: resource.into(),
             resource_account: None,
             context: Context::new(),
+            resource_arn: None,
+            service_bit: 0,
+            service_key: ServiceKey::NONE,
+            action_key: ActionKey::NONE,
             caller: None,
-        }
+        };
+        request.derive_from_action();
+        request.derive_from_resource();
+        request
+    }
+
+    /// Recomputes what is cached from the action; every way of setting the
+    /// action ends here, so the cache cannot drift from it.
+    fn derive_from_action(&mut self) {
+        self.service_bit = crate::index::service_bit(&self.action);
+        self.service_key = ServiceKey::of_action(&self.action);
+        self.action_key = ActionKey::of_action(&self.action);
+    }
+
+    /// Recomputes the resource's ARN splits.
+    fn derive_from_resource(&mut self) {
+        self.resource_arn = Arn::parse(&self.resource).map(|arn| arn.offsets());
+    }
+
+    /// Recomputes the principal's kind.
+    fn derive_from_principal(&mut self) {
+        self.caller = self.principal.as_deref().map(CallerShape::of);
     }
 
     /// The resource, with the ARN splits found when the request was built.
@@ -413,21 +431,19 @@ impl Request {
     /// ```
     pub fn set_action(&mut self, action: &str) {
         replace(&mut self.action, action);
-        self.service_bit = crate::index::service_bit(action);
-        self.service_key = ServiceKey::of_action(action);
-        self.action_key = ActionKey::of_action(action);
+        self.derive_from_action();
     }
 
     /// Replaces the resource, reusing its buffer.
     pub fn set_resource(&mut self, resource: &str) {
         replace(&mut self.resource, resource);
-        self.resource_arn = Arn::parse(resource).map(|arn| arn.offsets());
+        self.derive_from_resource();
     }
 
     /// Replaces (or, with `None`, removes) the principal, reusing its buffer.
     pub fn set_principal(&mut self, principal: Option<&str>) {
         replace_optional(&mut self.principal, principal);
-        self.caller = principal.map(CallerShape::of);
+        self.derive_from_principal();
     }
 
     /// Replaces (or removes) the account that owns the resource.
@@ -470,9 +486,8 @@ impl RequestBuilder {
     /// `lambda.amazonaws.com`, a web-identity provider such as
     /// `cognito-identity.amazonaws.com`, or `anonymous`.
     pub fn principal(mut self, principal: impl Into<String>) -> Self {
-        let principal = principal.into();
-        self.request.caller = Some(CallerShape::of(&principal));
-        self.request.principal = Some(principal);
+        self.request.principal = Some(principal.into());
+        self.request.derive_from_principal();
         self
     }
 
