@@ -23,6 +23,9 @@ use crate::pattern::Case;
 use crate::policy::{Effect, PolicyType};
 use crate::principal::{Caller, CallerShape, PrincipalMatch};
 use crate::request::{Context, Request};
+use crate::service_rules::{
+    needs_key_policy, needs_no_permission, required_policy, RequiredPolicy,
+};
 use crate::variable::{resolve_all, ResolvedVars, Variable};
 
 /// The answer AWS gives: exactly one of three.
@@ -100,6 +103,9 @@ pub(crate) struct Prepared<'r> {
     request: &'r Request,
     resource: ArnText<'r>,
     caller: std::cell::OnceCell<Option<Caller<'r>>>,
+    /// Whether the set holds a permissions boundary for the caller, which a
+    /// Deny's `NotPrincipal` cannot exempt (P5).
+    boundary_attached: bool,
 }
 
 impl<'r> Prepared<'r> {
@@ -108,7 +114,13 @@ impl<'r> Prepared<'r> {
             request,
             resource: request.resource_text(),
             caller: std::cell::OnceCell::new(),
+            boundary_attached: false,
         }
+    }
+
+    fn with_boundary(mut self, attached: bool) -> Self {
+        self.boundary_attached = attached;
+        self
     }
 
     fn action(&self) -> &'r str {
@@ -239,7 +251,11 @@ pub(crate) fn evaluate_statement(
     }
     let principal = match &statement.principal {
         None => None,
-        Some(matcher) => match matcher.admits(request.caller().as_ref()) {
+        Some(matcher) => match matcher.admits(
+            request.caller().as_ref(),
+            statement.effect,
+            request.boundary_attached,
+        ) {
             Some(m) => Some(m),
             None => return StatementResult::NotApplicable(Miss::Principal),
         },
@@ -274,8 +290,34 @@ pub(crate) struct Tally {
     pub present: bool,
     pub allow: bool,
     pub deny: bool,
-    /// The strongest principal entry among applying resource-policy Allows (E5).
-    pub allow_principal: Option<PrincipalMatch>,
+    /// How directly the applying resource-policy Allows reach the caller:
+    /// the most direct of them (E5, P1).
+    pub allow_grant: Option<ResourceGrant>,
+}
+
+/// How a resource-based policy's Allow reaches the caller, from the least
+/// to the most direct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ResourceGrant {
+    /// It names the caller's account, which only delegates: the account's
+    /// identity-based policies must allow too (P1).
+    Delegated,
+    /// It names the caller's role: a permissions boundary or session policy
+    /// can still withhold it (E5).
+    ThroughRole,
+    /// It names the caller itself, everyone (`*`), a service or a provider:
+    /// it grants on its own in the same account (E3, E5).
+    Direct,
+}
+
+impl ResourceGrant {
+    fn of(principal: Option<PrincipalMatch>) -> Self {
+        match principal {
+            Some(PrincipalMatch::Account) => ResourceGrant::Delegated,
+            Some(PrincipalMatch::Role) => ResourceGrant::ThroughRole,
+            _ => ResourceGrant::Direct,
+        }
+    }
 }
 
 /// Which check withheld an Allow, for explanations.
@@ -290,6 +332,12 @@ pub enum Blocker {
     /// The resource side did not allow: cross-account (E6), anonymous (E8),
     /// or a service, web-identity or trust-policy request (E3, E7).
     Resource,
+    /// A `kms:` action on a KMS key: the key policy does not allow the
+    /// caller nor delegate to its account, or no key policy was given (K1).
+    KeyPolicy {
+        /// Whether a key policy (a resource-based policy) was given.
+        given: bool,
+    },
     /// A permissions boundary has no applicable Allow (E4).
     Boundary,
     /// A session policy has no applicable Allow (E4).
@@ -317,6 +365,24 @@ pub(crate) struct Verdict {
     /// With a boundary: whether it allowed and did not deny
     /// (`PermissionsBoundaryDecisionDetail`).
     pub allowed_by_boundary: Option<bool>,
+    /// The action needs no permission, so AWS allows it whatever the
+    /// policies say (N1).
+    pub no_permission_needed: bool,
+}
+
+impl Verdict {
+    /// N1: an action that needs no permission is allowed even where the
+    /// policies deny it. Called only on a deny, so the Allow path pays nothing.
+    fn or_exempt(mut self, prepared: &Prepared<'_>) -> Self {
+        if self.decision != Decision::Allow
+            && needs_no_permission(prepared.action(), prepared.caller_shape())
+        {
+            self.decision = Decision::Allow;
+            self.blocker = None;
+            self.no_permission_needed = true;
+        }
+        self
+    }
 }
 
 /// Which policy types take part for this caller (E7, E8).
@@ -453,8 +519,9 @@ impl Walker {
             }
             Effect::Allow => {
                 tally.allow = true;
-                if let StatementResult::Applies(Some(m)) = result {
-                    tally.allow_principal = tally.allow_principal.max(Some(m));
+                if let StatementResult::Applies(principal) = result {
+                    let grant = ResourceGrant::of(principal);
+                    tally.allow_grant = tally.allow_grant.max(Some(grant));
                 }
             }
         }
@@ -463,11 +530,15 @@ impl Walker {
     fn finish(mut self, prepared: &Prepared<'_>, participation: Participation) -> Verdict {
         self.close_level();
         let boundary = self.boundary;
-        let verdict = |decision, blocker| Verdict {
-            decision,
-            blocker,
-            allowed_by_organizations: self.organizations,
-            allowed_by_boundary: boundary.present.then_some(boundary.allow && !boundary.deny),
+        let verdict = |decision, blocker| {
+            Verdict {
+                decision,
+                blocker,
+                allowed_by_organizations: self.organizations,
+                allowed_by_boundary: boundary.present.then_some(boundary.allow && !boundary.deny),
+                no_permission_needed: false,
+            }
+            .or_exempt(prepared)
         };
         // E2: an explicit deny anywhere wins.
         if self.any_deny {
@@ -511,7 +582,10 @@ pub(crate) fn walk<'p, F>(
 where
     F: FnMut(&'p CompiledPolicy, &'p CompiledStatement, StatementResult),
 {
-    let prepared = Prepared::new(request);
+    let has_boundary = policies
+        .iter()
+        .any(|p| p.policy_type == PolicyType::Boundary);
+    let prepared = Prepared::new(request).with_boundary(has_boundary);
     let participation = Participation::for_caller(prepared.caller_shape());
     let mut walker = Walker::new();
     for policy in policies {
@@ -544,6 +618,8 @@ pub(crate) fn decide(
             return decide_identity_only(policies, group, &prepared, participation, options);
         }
     }
+    let has_boundary = groups.iter().any(|g| g.policy_type == PolicyType::Boundary);
+    let prepared = prepared.with_boundary(has_boundary);
     decide_layered(policies, groups, &prepared, participation, options)
 }
 
@@ -584,11 +660,15 @@ fn decide_identity_only(
     participation: Participation,
     options: &Options,
 ) -> Verdict {
-    let verdict = |decision, blocker| Verdict {
-        decision,
-        blocker,
-        allowed_by_organizations: None,
-        allowed_by_boundary: None,
+    let verdict = |decision, blocker| {
+        Verdict {
+            decision,
+            blocker,
+            allowed_by_organizations: None,
+            allowed_by_boundary: None,
+            no_permission_needed: false,
+        }
+        .or_exempt(prepared)
     };
     if !participation.principal_side {
         // E7, E8: identity policies do not take part; only a resource
@@ -630,6 +710,13 @@ fn decide_identity_only(
     // Allow grants.
     if is_cross_account(prepared) {
         return verdict(Decision::ImplicitDeny, Some(Blocker::Resource));
+    }
+    if needs_key_policy(prepared.action(), prepared.resource()) {
+        // K1: no key policy was given, and identity policies cannot stand in for it.
+        return verdict(
+            Decision::ImplicitDeny,
+            Some(Blocker::KeyPolicy { given: false }),
+        );
     }
     if allowed || matches!(prepared.caller_shape(), Some(CallerShape::Root { .. })) {
         verdict(Decision::Allow, None)
@@ -719,13 +806,21 @@ struct Grants {
 }
 
 /// Decides whether an Allow is granted once no Deny applied; returns the
-/// check that withheld it otherwise (E3, E5-E8).
+/// check that withheld it otherwise (E3, E5-E8, P1, T1, K1).
 fn grant(prepared: &Prepared<'_>, participation: Participation, g: Grants) -> Option<Blocker> {
     let boundary_ok = !g.boundary.present || g.boundary.allow;
     let session_ok = !g.session.present || g.session.allow;
+    let required = required_policy(prepared.action(), prepared.resource());
+    let resource_blocker = if required == RequiredPolicy::KeyPolicy {
+        Blocker::KeyPolicy {
+            given: g.resource.present,
+        }
+    } else {
+        Blocker::Resource
+    };
     if !participation.principal_side {
         // E7, E8: only a resource policy (a trust policy for web identities) can grant.
-        return (!g.resource.allow).then_some(Blocker::Resource);
+        return (!g.resource.allow).then_some(resource_blocker);
     }
     let cross_account = is_cross_account(prepared);
     let identity_path = || {
@@ -743,6 +838,10 @@ fn grant(prepared: &Prepared<'_>, participation: Participation, g: Grants) -> Op
             None
         }
     };
+    // K1: a key is used only when its key policy allows, even by the root user.
+    if required == RequiredPolicy::KeyPolicy && !g.resource.allow {
+        return Some(resource_blocker);
+    }
     if cross_account {
         // E6: both sides must allow.
         if !g.resource.allow {
@@ -756,26 +855,19 @@ fn grant(prepared: &Prepared<'_>, participation: Participation, g: Grants) -> Op
         return None;
     }
     if g.resource.allow {
-        // E5: the principal the resource policy names decides whether the
-        // boundary and session policy can still withhold the Allow.
-        let limited = matches!(
-            g.resource.allow_principal,
-            Some(PrincipalMatch::Role | PrincipalMatch::Account)
-        );
-        if !limited {
-            return None;
-        }
-        if !boundary_ok {
-            return Some(Blocker::Boundary);
-        }
-        if !session_ok {
-            return Some(Blocker::Session);
-        }
-        return None;
+        return match g.resource.allow_grant {
+            Some(ResourceGrant::Direct) | None => None,
+            // E5: naming the role, the boundary and session policy still limit it.
+            Some(ResourceGrant::ThroughRole) if !boundary_ok => Some(Blocker::Boundary),
+            Some(ResourceGrant::ThroughRole) if !session_ok => Some(Blocker::Session),
+            Some(ResourceGrant::ThroughRole) => None,
+            // P1: naming the account delegates; its identity policies must allow.
+            Some(ResourceGrant::Delegated) => identity_path(),
+        };
     }
-    // E3: a role trust policy must allow explicitly; identity policies cannot
-    // stand in for it.
-    if g.has_trust {
+    // E3, T1: a role trust policy must allow explicitly, however it was
+    // passed; identity policies cannot stand in for it.
+    if g.has_trust || (required == RequiredPolicy::TrustPolicy && g.resource.present) {
         return Some(Blocker::Resource);
     }
     identity_path()

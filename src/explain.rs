@@ -253,12 +253,17 @@ fn summary(verdict: Verdict, request: &Request, decided_by: &[StatementRef]) -> 
         .map(ToString::to_string)
         .unwrap_or_default();
     match (verdict.decision, verdict.blocker) {
+        (Decision::Allow, _) if verdict.no_permission_needed => format!(
+            "{what} is allowed: AWS requires no permission for this action, and no policy can deny it"
+        ),
         (Decision::Allow, _) => format!("{what} is allowed by {first}"),
         (Decision::ExplicitDeny, _) => format!("{what} is explicitly denied by {first}"),
         (Decision::ImplicitDeny, blocker) => {
             let why = match blocker {
                 Some(Blocker::Identity) => "the identity-based policies do not allow it (cross-account requests need both sides)".to_owned(),
                 Some(Blocker::Resource) => "no resource-based policy allows it, and this request needs one".to_owned(),
+                Some(Blocker::KeyPolicy { given: false }) => "AWS KMS uses a key only when its key policy allows the caller or delegates to the caller's account, and no key policy was given".to_owned(),
+                Some(Blocker::KeyPolicy { given: true }) => "the key policy neither allows the caller nor delegates to the caller's account, and AWS KMS needs one of them whatever the identity-based policies allow".to_owned(),
                 Some(Blocker::Boundary) => "the permissions boundary does not allow it".to_owned(),
                 Some(Blocker::Session) => "the session policy does not allow it".to_owned(),
                 Some(Blocker::Scp { level }) => format!("no SCP at organization level {level} allows it"),

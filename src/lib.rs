@@ -61,6 +61,7 @@ mod per_user;
 mod policy;
 mod principal;
 mod request;
+mod service_rules;
 pub mod services;
 mod set;
 pub mod simulator;

@@ -3,7 +3,7 @@
 //!
 //! Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>.
 
-use crate::policy::PrincipalKind;
+use crate::policy::{Effect, PrincipalKind};
 
 /// The request principal, classified from the string the caller gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +96,15 @@ impl<'a> Caller<'a> {
             return Caller::WebIdentity(text);
         }
         Caller::Other(text)
+    }
+
+    /// Whether this is an IAM user or role (or one of its sessions): the
+    /// principals a permissions boundary can be attached to.
+    pub fn is_iam_principal(&self) -> bool {
+        matches!(
+            self,
+            Caller::User { .. } | Caller::Role { .. } | Caller::RoleSession { .. }
+        )
     }
 
     /// The account the principal belongs to, if it has one.
@@ -329,12 +338,25 @@ pub(crate) struct PrincipalMatcher {
 }
 
 impl PrincipalMatcher {
-    /// Whether the element admits `caller`, and through which kind of entry.
-    /// A request without a principal matches only `*`.
-    pub fn admits(&self, caller: Option<&Caller<'_>>) -> Option<PrincipalMatch> {
+    /// Whether the element admits `caller` into a statement with `effect`,
+    /// and through which kind of entry. A request without a principal
+    /// matches only `*`. `boundary_attached` says whether the caller has a
+    /// permissions boundary (the set holds one).
+    pub fn admits(
+        &self,
+        caller: Option<&Caller<'_>>,
+        effect: Effect,
+        boundary_attached: bool,
+    ) -> Option<PrincipalMatch> {
         if self.negated {
-            // P3: NotPrincipal applies to everyone it does not fully exclude.
-            let excluded = caller.is_some_and(|c| self.excludes(c));
+            let excluded = caller.is_some_and(|c| match effect {
+                // P3: a Deny spares only a caller whose whole chain is listed,
+                // and never an IAM principal with a permissions boundary (P5).
+                Effect::Deny => !(boundary_attached && c.is_iam_principal()) && self.exempts(c),
+                // P6: an Allow grants everyone but the listed principals; a
+                // caller any entry names (its account, its role) is left out.
+                Effect::Allow => self.entries.iter().any(|e| e.matches(c).is_some()),
+            });
             return (!excluded).then_some(PrincipalMatch::Wildcard);
         }
         let matched = match caller {
@@ -347,12 +369,12 @@ impl PrincipalMatcher {
         matched
     }
 
-    /// Whether `NotPrincipal` exempts `caller`. AWS checks every identity in
+    /// Whether a Deny's `NotPrincipal` exempts `caller`. AWS checks every identity in
     /// the caller's chain (session, role, account), so a user is exempt only
     /// when both the user and the account are listed, and a role session
     /// only when the session, the role and the account are (P3, the
     /// NotPrincipal page's "you must also specify the account ARN").
-    fn excludes(&self, caller: &Caller<'_>) -> bool {
+    fn exempts(&self, caller: &Caller<'_>) -> bool {
         let listed = |wanted: &dyn Fn(&PrincipalEntry) -> bool| self.entries.iter().any(wanted);
         if listed(&|e| *e == PrincipalEntry::Any) {
             return true;
@@ -493,18 +515,26 @@ mod tests {
         let admin = Caller::classify("arn:aws:iam::123456789012:user/admin");
         let bob = Caller::classify("arn:aws:iam::123456789012:user/bob");
         let only_user = not(&["arn:aws:iam::123456789012:user/admin"]);
-        assert!(only_user.admits(Some(&bob)).is_some());
+        assert!(only_user.admits(Some(&bob), Effect::Deny, false).is_some());
         assert!(
-            only_user.admits(Some(&admin)).is_some(),
+            only_user
+                .admits(Some(&admin), Effect::Deny, false)
+                .is_some(),
             "the account is not listed, so admin is not exempt"
         );
         let with_account = not(&["arn:aws:iam::123456789012:user/admin", "123456789012"]);
-        assert!(with_account.admits(Some(&admin)).is_none());
-        assert!(with_account.admits(Some(&bob)).is_some());
+        assert!(with_account
+            .admits(Some(&admin), Effect::Deny, false)
+            .is_none());
+        assert!(with_account
+            .admits(Some(&bob), Effect::Deny, false)
+            .is_some());
         let session = Caller::classify("arn:aws:sts::123456789012:assumed-role/R/s");
         let session_only = not(&["arn:aws:sts::123456789012:assumed-role/R/s", "123456789012"]);
         assert!(
-            session_only.admits(Some(&session)).is_some(),
+            session_only
+                .admits(Some(&session), Effect::Deny, false)
+                .is_some(),
             "the role is not listed"
         );
         let full = not(&[
@@ -512,6 +542,6 @@ mod tests {
             "arn:aws:iam::123456789012:role/R",
             "123456789012",
         ]);
-        assert!(full.admits(Some(&session)).is_none());
+        assert!(full.admits(Some(&session), Effect::Deny, false).is_none());
     }
 }

@@ -774,9 +774,9 @@ fn a4_wildcard_only_actions_need_star_resource() {
         decide_simple(&star, "s3:ListAllMyBuckets", "*"),
         Decision::Allow
     );
-    let sts = allow("sts:GetCallerIdentity", r#""arn:aws:sts::123456789012:*""#);
+    let sts = allow("sts:GetAccessKeyInfo", r#""arn:aws:sts::123456789012:*""#);
     assert_eq!(
-        decide_simple(&sts, "sts:GetCallerIdentity", "*"),
+        decide_simple(&sts, "sts:GetAccessKeyInfo", "*"),
         Decision::ImplicitDeny
     );
 }
@@ -1080,13 +1080,34 @@ fn p1_principal_entries() {
         r#"{"AWS":"123456789012"}"#,
         r#"{"AWS":"arn:aws:iam::123456789012:root"}"#,
     ] {
+        // P1: naming the account delegates to it: its principals still need
+        // an identity-based Allow (fixtures/cases/fidelity.jsonl has more).
         let s = resource_policy(account);
-        assert_eq!(as_principal(&s, USER), Decision::Allow, "{account}");
+        assert_eq!(as_principal(&s, USER), Decision::ImplicitDeny, "{account}");
         assert_eq!(
             as_principal(&s, "arn:aws:sts::123456789012:assumed-role/R/session"),
-            Decision::Allow,
+            Decision::ImplicitDeny,
             "{account}"
         );
+        let mut builder = iam_eval::PolicySetBuilder::with_options(Options::default());
+        builder
+            .add(
+                "identity",
+                PolicyType::Identity,
+                &doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#),
+            )
+            .unwrap();
+        builder
+            .add(
+                "bucket",
+                PolicyType::Resource,
+                &doc(&format!(
+                    r#"{{"Effect":"Allow","Principal":{account},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#
+                )),
+            )
+            .unwrap();
+        let delegated = builder.build();
+        assert_eq!(as_principal(&delegated, USER), Decision::Allow, "{account}");
         assert_eq!(
             as_principal(&s, "arn:aws:iam::999999999999:user/alice"),
             Decision::ImplicitDeny,
