@@ -45,10 +45,23 @@ pub const SESSION_NAME: &str = "CognitoIdentityCredentials";
 /// The web-identity provider that assumes identity-pool roles.
 pub const COGNITO_IDENTITY: &str = "cognito-identity.amazonaws.com";
 
-/// The scope-down session policy Cognito adds for guests in the enhanced
-/// flow, after the services the Cognito developer guide lists (CG3) and the
-/// `AmazonCognitoUnAuthedIdentitiesSessionPolicy` managed policy. AWS changes
-/// this list; a pool file can supply its own as `GuestSessionPolicy`.
+/// The scope-down session policies Cognito adds for guests in the enhanced
+/// flow (CG3), as one document with a statement for each; session policies
+/// grant what any of them allows, so this is their union:
+/// - `CognitoGuideInlineSessionPolicy`: the inline session policy the
+///   Cognito Developer Guide gives for unauthenticated identities (API
+///   Gateway, IoT, CloudWatch and CloudWatch Logs, Cognito Identity and user
+///   pools, SES, S3, DynamoDB, Lambda, … and the restricted SageMaker and
+///   Textract actions),
+///   <https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html>
+///   ("Access policies");
+/// - `AmazonCognitoUnAuthedIdentitiesSessionPolicy`: the managed session
+///   policy Cognito adds as well (version 3; Amazon Location Service, the
+///   restricted KMS actions, CloudWatch RUM …),
+///   <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonCognitoUnAuthedIdentitiesSessionPolicy.html>.
+///
+/// AWS changes these lists; a pool file can supply its own as
+/// `GuestSessionPolicy`.
 pub const GUEST_SESSION_POLICY: &str =
     include_str!("../fixtures/cognito/guest-session-policy.json");
 
