@@ -348,6 +348,7 @@ impl IdentityPoolSetup {
 
     /// Like [`IdentityPoolSetup::from_json`], for a pool file written out
     /// from a template: its positions are nobody's, so none are given.
+    #[cfg(feature = "templates")]
     pub(crate) fn from_rebuilt_json(text: &str) -> Result<Self, CognitoError> {
         Self::read(PoolText::new(text, true))
     }

@@ -52,6 +52,7 @@ mod explain;
 mod index;
 mod json;
 mod limits;
+#[cfg(feature = "lint")]
 pub mod lint;
 mod options;
 mod origin;
@@ -65,6 +66,7 @@ mod service_rules;
 pub mod services;
 mod set;
 pub mod simulator;
+#[cfg(feature = "templates")]
 pub mod template;
 pub mod testing;
 mod variable;
@@ -84,7 +86,8 @@ pub use principal::PrincipalMatch;
 pub use request::{Context, ContextValue, Request, RequestBuilder};
 pub use set::{validate, PolicySet, PolicySetBuilder, Report, Response};
 
-/// The README's examples, compiled and run as doc tests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doc tests (they use every
+/// part of the crate).
+#[cfg(all(doctest, feature = "templates", feature = "lint"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

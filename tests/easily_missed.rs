@@ -128,6 +128,7 @@ fn c7_bare_operator_with_unreadable_values_fails_closed() {
 // R5. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 // "You can't use a variable to replace parts of the ARN before the fifth colon":
 // a misplaced variable, reported as such by validate and lint alike.
+#[cfg(feature = "lint")]
 #[test]
 fn r5_variable_before_fifth_colon_is_a_misplaced_variable() {
     use iam_eval::lint::{lint, LintConfig};
