@@ -1,4 +1,4 @@
-//! Evaluation benches (STYLE.md §3.13: each stage on its own, inputs built
+//! Evaluation benches (each stage on its own, inputs built
 //! outside `b.iter`): the notes-app decision, its explanation, compiling,
 //! building or reusing a request, the DynamoDB per-user-table decision,
 //! scaling to 10,000 statements, and one set shared by two threads.

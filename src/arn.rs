@@ -151,8 +151,8 @@ impl<'a> ArnText<'a> {
 
     /// Whether a whole-text pattern (`arn:`, a literal lowercase head, the
     /// resource part) matches this text as it is under `case`: it must be
-    /// an ARN, and a head compared ignoring case must have no capital (R6
-    /// asks no more of it then).
+    /// an ARN, and a head compared ignoring case must have no capital (rule
+    /// R6 asks no more of it then).
     #[inline(always)]
     pub fn matches_as_is(&self, case: ArnMatchCase) -> bool {
         case.resource == Case::Sensitive
@@ -167,7 +167,7 @@ impl<'a> ArnText<'a> {
     }
 }
 
-/// Options that change how ARN patterns match (⚠ R4, R6 in SEMANTICS.md).
+/// Options that change how ARN patterns match (R4 ⚠, R6 ⚠).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ArnMatchCase {
     /// Case for partition, service, region and account.
@@ -196,7 +196,7 @@ pub(crate) enum ArnPattern {
         /// When the head is literal and has no ASCII capital: the whole
         /// pattern (`arn:`, head, `:`, resource) as one pattern over the
         /// request text, which a lowercase request head lets match without
-        /// comparing the head apart (R6 asks no more of it then).
+        /// comparing the head apart (rule R6 asks no more of it then).
         whole: Option<Pattern>,
         /// When the head is some literal segments (without colons) followed
         /// only by `*` segments, such as `aws:execute-api:us-east-1:*`: the
@@ -300,7 +300,7 @@ impl ArnPattern {
                     return false;
                 }
                 // The split is found from the literals, and no wildcard in the
-                // head means R4's crossing star cannot apply.
+                // head means the crossing star of rule R4 cannot apply.
                 if let Some(literal) = head_literal {
                     // The literal holds exactly the head's three colons, so
                     // when the text after `arn:` starts with it and a colon,
@@ -348,7 +348,7 @@ impl ArnPattern {
         }
     }
 
-    /// R4's crossing mode: from head segment `index`, which ends in `*`, the
+    /// The crossing mode of rule R4: from head segment `index`, which ends in `*`, the
     /// rest of the pattern is one glob over the rest of the ARN, so that
     /// star may run across colons. The glob is built when the set is
     /// compiled in this mode ([`ArnPattern::for_crossing_stars`]); built
@@ -381,7 +381,7 @@ impl ArnPattern {
         glob.is_match(arn.rest_from(text, index), vars, case.head)
     }
 
-    /// Prepares a resource pattern for R4's crossing mode
+    /// Prepares a resource pattern for the crossing mode of rule R4
     /// (`Options::arn_star_crosses_colons`): the glob [`Self::crossing_match`]
     /// needs is built once, so matching allocates nothing.
     pub fn for_crossing_stars(mut self) -> Self {

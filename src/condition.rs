@@ -2,7 +2,7 @@
 //! evaluated against the request context.
 //!
 //! Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
-//! and the multi-valued pages cited in SEMANTICS.md §8.
+//! and the multi-valued pages cited in `docs/rules.md` (C and S rules).
 
 mod value;
 
@@ -278,7 +278,7 @@ impl Condition {
     pub fn evaluate(&self, context: &Context, options: &Options) -> Outcome {
         let values = self.request_values(context, options);
         if let Operands::Null(must_be_absent) = self.operands {
-            // C5 and AA "Null with qualifier".
+            // Rule C5 and AA "Null with qualifier".
             return match self.operator.set {
                 SetQualifier::ForAllValues => Outcome::True,
                 SetQualifier::ForAnyValue => Outcome::False,
@@ -304,7 +304,7 @@ impl Condition {
             && check_first
             && !self.any_operand_resolves(context)
         {
-            // V7 documents unresolvable variables for bare operators only. Under
+            // Rule V7 documents unresolvable variables for bare operators only. Under
             // a set qualifier, a policy list whose every value is unresolvable
             // matches nothing, negated or not (conformance case
             // `ddb-deny-nosub-own`, checked against an independent simulator).

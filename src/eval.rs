@@ -2,7 +2,7 @@
 //! (E2-E8).
 //!
 //! Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>
-//! and the cross-account page cited in SEMANTICS.md §9.
+//! and the cross-account page cited for E6 in `docs/rules.md`.
 //!
 //! The explanation walks every statement ([`walk`]), reporting each result
 //! to an observer. The decision alone ([`decide`]) visits only the

@@ -33,8 +33,10 @@
 //!
 //! The semantics follow AWS's documentation rule by rule; where AWS is silent
 //! the crate takes the reading that fails closed and makes it an [`Options`]
-//! switch. Rule ids (G1, V7, C3, …) in comments and tests refer to
-//! `SEMANTICS.md`, which cites the AWS page behind each rule.
+//! switch. Rule ids (G1, V7, C3, …) in comments and tests refer to the
+//! crate's rule book, `docs/rules.md`, which states each rule, cites the AWS
+//! page behind it, names the `Options` switch where AWS is silent, and lists
+//! the tests that pin it.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

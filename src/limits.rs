@@ -1,5 +1,5 @@
 //! Bounds on the work any input can cause, and AWS's per-policy-type size
-//! quotas (L1 in `SEMANTICS.md`).
+//! quotas (L1).
 //!
 //! Two kinds of limit live here. AWS's quotas count the characters of a
 //! policy that are not white space ("IAM does not count white space when

@@ -1,6 +1,7 @@
 //! Switches for the points AWS does not document (the ⚠ items of
-//! `SEMANTICS.md` §15). Every default is the reading SEMANTICS.md recommends,
-//! and where it recommends none, the one that fails closed.
+//! `docs/rules.md`, listed in its "Where AWS is silent" table). Every
+//! default is the reading the rule book argues for, and where the evidence
+//! is thin, the one that fails closed.
 
 use crate::limits::Limits;
 

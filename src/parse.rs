@@ -804,7 +804,7 @@ impl DocumentParser<'_> {
                     continue;
                 }
                 if !lower_keys.insert(key.key.to_lowercase()) {
-                    // C2 / AA "Duplicate keys with different case".
+                    // Rule C2 / AA "Duplicate keys with different case".
                     self.diags.error(
                         &key_path,
                         key.key_span.start,
@@ -832,7 +832,7 @@ impl DocumentParser<'_> {
         entries
     }
 
-    /// G11 for text that is not a value (Sid, Id, operator and key names):
+    /// Rule G11 for text that is not a value (Sid, Id, operator and key names):
     /// JSON escapes can smuggle in characters the raw-text check never saw.
     fn allowed_text(&mut self, path: &str, offset: usize, text: &str) -> bool {
         if self.policy_type.restricts_characters() {
@@ -855,7 +855,7 @@ impl DocumentParser<'_> {
         };
         match &node.value {
             Value::Array(items) if items.is_empty() => {
-                // C6 and AA "Empty array condition": legal, but a plain
+                // Rule C6 and AA "Empty array condition": legal, but a plain
                 // operator then never matches and a negated one always does.
                 self.diags.warn(
                     path,

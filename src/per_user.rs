@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn other_entries_keep_the_general_path() {
         for resources in [
-            // NotResource: an unresolved variable is governed by R7.
+            // NotResource: an unresolved variable is governed by rule R7.
             r#""NotResource":"arn:aws:s3:::notes/${aws:username}/*""#,
             // Two entries, no variable, two variables.
             r#""Resource":["arn:aws:s3:::a/${aws:username}/*","arn:aws:s3:::b/${aws:username}/*"]"#,

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use crate::json::Span;
 
 /// The kind of policy a document is, which decides both its grammar and its
-/// role in evaluation (`../SEMANTICS.md` §E).
+/// role in evaluation (the E rules of `docs/rules.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PolicyType {

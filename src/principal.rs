@@ -231,7 +231,7 @@ pub enum PrincipalMatch {
     Service,
     /// A web-identity or SAML provider.
     Federated,
-    /// A canonical user id (S3).
+    /// A canonical user id (Amazon S3 only).
     CanonicalUser,
 }
 

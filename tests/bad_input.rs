@@ -573,7 +573,7 @@ fn invalid_variables_in_a_2008_policy_are_text_too() {
 
 #[test]
 fn non_latin1_characters_are_accepted_in_resource_policies() {
-    // G11 binds IAM and STS; other services store their own policies.
+    // Rule G11 binds IAM and STS; other services store their own policies.
     let text = one(
         r#""Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/日本/*""#,
     );

@@ -1,4 +1,4 @@
-//! Cognito identity pools end to end (SEMANTICS.md §CG, §D, §S), with the
+//! Cognito identity pools end to end (the CG, D and S rules), with the
 //! gotchas users hit.
 
 #![allow(

@@ -22,8 +22,8 @@ fn condition_holds(condition: &str, key: &str, value: iam_eval::ContextValue) ->
 }
 
 // S3. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
-// SEMANTICS S3: "ForAllValues → true when the key is absent, or when 'the key
-// values resolve to a null data set, such as an empty string'".
+// Rule S3: ForAllValues is true when the key is absent, or when "the key
+// values resolve to a null data set, such as an empty string".
 // ForAllValues:StringEquals {"aws:TagKeys":["a"]} with aws:TagKeys = "" → true.
 #[test]
 fn s3_for_all_values_with_empty_string_value_is_true() {
@@ -32,8 +32,8 @@ fn s3_for_all_values_with_empty_string_value_is_true() {
 }
 
 // E2. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-// SEMANTICS E2: "Exception noted in the docs: the account root user has full
-// access by default."
+// Rule E2: the documented exception, the account root user has full access
+// by default.
 // Expected: the root user (arn:aws:iam::123456789012:root) acting on a
 // resource in its own account with no policies at all → Allow.
 #[test]
@@ -103,7 +103,7 @@ fn c6_empty_value_list_warns() {
     );
 }
 
-// C7 with unreadable values: a Deny under a bare operator fails closed.
+// C7: with unreadable values, a Deny under a bare operator fails closed.
 #[test]
 fn c7_bare_operator_with_unreadable_values_fails_closed() {
     let set = PolicySet::from_json(

@@ -469,7 +469,7 @@ fn policy_error_display_has_location() {
     assert!(text.contains("line 2"), "{text}");
 }
 
-// STYLE.md §3.8: embedders share these across threads.
+// Embedders share these across threads.
 #[test]
 fn public_types_are_send_sync_unwind_safe() {
     fn send_sync<T: Send + Sync>() {}

@@ -112,7 +112,7 @@ fn deciding_allocates_nothing() {
         .add_at_level("root-scp", PolicyType::Scp, 0, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
         .unwrap();
     let layered = builder.build();
-    // R4's opt-in mode, where a star ending a head segment runs across
+    // The opt-in mode of rule R4, where a star ending a head segment runs across
     // colons: matching must not rebuild the pattern per request.
     let mut options = Options::default();
     options.arn_star_crosses_colons = true;

@@ -1,4 +1,4 @@
-//! Grammar that differs by policy type (G5, G10, SEMANTICS.md §E).
+//! Grammar that differs by policy type (G5, G10, and the E rules).
 
 #![allow(
     clippy::unwrap_used,

@@ -1,4 +1,4 @@
-//! One test (or small table test) per rule of `SEMANTICS.md`, through the
+//! One test (or small table test) per rule of `docs/rules.md`, through the
 //! public API only. Each test cites the AWS page behind its rule.
 
 #![allow(
@@ -1449,7 +1449,7 @@ fn v7_unresolved_variable_in_conditions() {
 }
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
-// V7 covers bare operators only; under a set qualifier, a policy list whose
+// Rule V7 covers bare operators only; under a set qualifier, a policy list whose
 // every value is unresolvable matches nothing, negated or not, over a
 // single or multi-valued key (conformance case `ddb-deny-nosub-own`). An
 // empty list counts as an absent key (C3, S3).
@@ -2155,7 +2155,7 @@ fn s6_multi_valued_keys_from_the_request() {
             )
         ]
     ));
-    // The D2 trap: no leading keys at all (Scan) is vacuously true.
+    // The trap of rule D2: no leading keys at all (Scan) is vacuously true.
     assert!(holds(cond, &[sub]));
 }
 

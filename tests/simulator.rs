@@ -95,7 +95,7 @@ fn m3_explicit_deny_lists_only_the_deny_statement() {
     assert_eq!(out["IsTruncated"], false);
 }
 
-/// E3 via the simulator: a resource policy naming the caller allows in the same account.
+/// Via the simulator (E3): a resource policy naming the caller allows in the same account.
 #[test]
 fn resource_policy_and_owner_are_honoured() {
     let bucket = r#"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/alice\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}}"#;

@@ -60,7 +60,7 @@ pub enum S3Operation<'a> {
         /// The `versionId` query parameter, if any.
         version_id: Option<&'a str>,
     },
-    /// ListObjects (V1): `s3:ListBucket` on the bucket.
+    /// ListObjects (version 1): `s3:ListBucket` on the bucket.
     ListObjects {
         /// The bucket.
         bucket: &'a str,
