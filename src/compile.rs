@@ -265,6 +265,7 @@ impl Compiler<'_> {
                 PolicyErrorKind::Limit {
                     what: "number of wildcards in one pattern",
                     limit: self.options.limits.max_wildcards,
+                    setting: "max_wildcards",
                 },
             );
             return false;
