@@ -260,6 +260,7 @@ pub const CHECKS: &[Check] = &[
     check!("INVALID_SID", Error, "a Sid that is invalid or repeated", GRAMMAR),
     check!("INVALID_ACTION", Error, "an action that is not `*` or `service:name`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-action"),
     check!("INVALID_RESOURCE", Error, "a resource that is not `*` or an ARN", RESOURCE),
+    check!("ARN_REGION_NOT_ALLOWED", Error, "a region in an IAM ARN, or in an S3 bucket or object ARN", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-arn-region-not-allowed"),
     check!("INVALID_PRINCIPAL", Error, "an invalid principal", PRINCIPAL),
     check!("INVALID_OPERATOR", Error, "a condition operator IAM does not define", OPERATORS),
     check!("INVALID_CONDITION_VALUE", Error, "a condition value the operator cannot use", OPERATORS),

@@ -404,3 +404,300 @@ fn cli_sets_the_byte_limit_and_the_attachment() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// --- Item 6: incomplete ARNs in identity policies are completed with `*` (R9).
+
+fn allow_on(resource: &str) -> String {
+    one(&format!(
+        r#""Effect":"Allow","Action":"sqs:SendMessage","Resource":"{resource}""#
+    ))
+}
+
+/// IAM identifiers page: `arn:aws:sqs` is `arn:aws:sqs:*:*:*`. IAM accepts
+/// `arn:aws:fdsasf` (moto's corpus of IAM's validator).
+#[test]
+fn r9_incomplete_arns_are_completed_with_stars_in_identity_policies() {
+    let queue = "arn:aws:sqs:us-east-1:123456789012:orders";
+    let cases = [
+        ("arn:aws:sqs", queue, Decision::Allow),
+        (
+            "arn:aws:sqs",
+            "arn:aws:sns:us-east-1:123456789012:orders",
+            Decision::ImplicitDeny,
+        ),
+        ("arn:aws:sqs:us-east-1", queue, Decision::Allow),
+        (
+            "arn:aws:sqs:us-east-1",
+            "arn:aws:sqs:eu-west-1:123456789012:orders",
+            Decision::ImplicitDeny,
+        ),
+        ("arn:aws:sqs:us-east-1:123456789012", queue, Decision::Allow),
+        (
+            "arn:aws:sqs:us-east-1:123456789012",
+            "arn:aws:sqs:us-east-1:210987654321:orders",
+            Decision::ImplicitDeny,
+        ),
+        ("arn:aws:sqs:*:*:*", queue, Decision::Allow),
+        ("arn:aws:fdsasf", queue, Decision::ImplicitDeny),
+        // The partition is matched too.
+        (
+            "arn:aws:sqs",
+            "arn:aws-cn:sqs:cn-north-1:123456789012:orders",
+            Decision::ImplicitDeny,
+        ),
+    ];
+    for policy_type in [Identity, Boundary, Session] {
+        for (resource, request, expected) in cases {
+            let mut builder = PolicySet::builder();
+            builder
+                .add("p", policy_type, &allow_on(resource))
+                .unwrap_or_else(|e| panic!("{policy_type} {resource}: {e}"));
+            if policy_type != Identity {
+                // Boundaries and session policies only limit: add a grant.
+                builder.add("grant", Identity, &allow_on("*")).unwrap();
+            }
+            let set = builder.build();
+            let decision = set
+                .evaluate(&Request::new("sqs:SendMessage", request))
+                .decision();
+            assert_eq!(decision, expected, "{policy_type}: {resource} on {request}");
+        }
+    }
+    // Other types keep the stricter rule: a short ARN must end in `*`.
+    let resource_policy = one(
+        r#""Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"arn:aws:sqs""#,
+    );
+    assert!(!validate(&resource_policy, Resource, &Options::default()).is_valid());
+    assert!(
+        validate(&allow_on("arn:aws:sqs"), Scp, &Options::default())
+            .errors
+            .len()
+            == 1
+    );
+    assert!(validate(&allow_on("arn:aws:sqs*"), Scp, &Options::default()).is_valid());
+}
+
+// --- Item 8: refuse what IAM refuses, accept what it accepts (R10, L4, G4).
+
+/// One row: a policy type, a policy, and whether IAM accepts it.
+struct Row {
+    rule: &'static str,
+    policy_type: PolicyType,
+    text: String,
+    accepted: bool,
+}
+
+fn row(rule: &'static str, policy_type: PolicyType, text: String, accepted: bool) -> Row {
+    Row {
+        rule,
+        policy_type,
+        text,
+        accepted,
+    }
+}
+
+fn resource_row(rule: &'static str, resource: &str, accepted: bool) -> Row {
+    let text = one(&format!(
+        r#""Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}""#
+    ));
+    row(rule, Identity, text, accepted)
+}
+
+fn date_row(value: &str, accepted: bool) -> Row {
+    let text = one(&format!(
+        r#""Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"DateLessThan":{{"aws:CurrentTime":"{value}"}}}}"#
+    ));
+    row("L4 date", Identity, text, accepted)
+}
+
+/// Accept/refuse pairs, near misses side by side. Sources: Access Analyzer
+/// `ARN_REGION_NOT_ALLOWED`, `MISSING_STATEMENT`; moto's corpus of IAM's
+/// validator (`tests/test_iam/test_iam_policies.py`: "IAM resource …
+/// cannot contain region information", "Resource vendor must be fully
+/// qualified", "The policy failed legacy parsing", `"Statement": []` a
+/// syntax error, and the dates it accepts and refuses).
+#[test]
+fn r10_l4_g4_iam_accepts_and_refuses_the_same_policies() {
+    let statement = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#;
+    let rows = [
+        // A region in an S3 bucket or object ARN, or in an IAM ARN.
+        resource_row("R10 s3 region", "arn:aws:s3:us-east-1::b", false),
+        resource_row("R10 s3 region", "arn:aws:s3:::b", true),
+        resource_row("R10 s3 region", "arn:aws:s3:*::b/*", false),
+        resource_row("R10 s3 region", "arn:aws:s3:us-east-1", false),
+        // S3 access points, jobs and Storage Lens name a region and an account.
+        resource_row(
+            "R10 s3 region",
+            "arn:aws:s3:us-west-2:123456789012:accesspoint/ap/object/*",
+            true,
+        ),
+        resource_row("R10 iam region", "arn:aws:iam:us-east-1::user/bob", false),
+        resource_row("R10 iam region", "arn:aws:iam::123456789012:user/bob", true),
+        resource_row(
+            "R10 iam region",
+            "arn:aws:iam:us-east-1:123456789012:user/bob",
+            false,
+        ),
+        // A region where the service has one is fine, known service or not.
+        resource_row("R10 other region", "arn:aws:ec2:us-east-1::image/*", true),
+        resource_row(
+            "R10 other region",
+            "arn:aws:invalid-service:us-east-1::x",
+            true,
+        ),
+        // The service.
+        resource_row("R10 service", "arn:aws", false),
+        resource_row("R10 service", "arn:aws:", false),
+        resource_row("R10 service", "arn:aws::::example_bucket", false),
+        resource_row("R10 service", "arn:aws::us-east-1:123456789012:x", false),
+        resource_row("R10 service", "arn:aws:s33:::example_bucket", true),
+        resource_row("R10 service", "arn:*", true),
+        // A short ARN with an empty segment fails IAM's legacy parsing.
+        resource_row("R10 short", "arn:aws:s3::example_bucket", false),
+        resource_row("R10 short", "arn:aws::fdsasf", false),
+        resource_row("R10 short", "arn:aws:fdsasf", true),
+        // `"Statement": []` is a syntax error; one statement is fine.
+        row(
+            "G4 empty",
+            Identity,
+            r#"{"Version":"2012-10-17","Statement":[]}"#.to_owned(),
+            false,
+        ),
+        row(
+            "G4 empty",
+            Identity,
+            format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#),
+            true,
+        ),
+        row(
+            "G4 empty",
+            Resource,
+            r#"{"Version":"2008-10-17","Statement":[]}"#.to_owned(),
+            false,
+        ),
+        // Dates IAM stores (warnings) and dates it refuses (errors).
+        date_row("2019-07-01T13:20:15Z", true),
+        date_row("01T", true),
+        date_row("2016-12-13t2:00:00.593194+23", true),
+        date_row("-292275054", true),
+        date_row("sdfdsf", false),
+        date_row("234-13", false),
+        date_row("2016-12-13t2:00:00.593194+1", false),
+        date_row("2016-12-13t2:00:00.1999999999+10:59", false),
+        date_row("9223372036854775808", false),
+        date_row("9223372036854775807", true),
+    ];
+    for Row {
+        rule,
+        policy_type,
+        text,
+        accepted,
+    } in rows
+    {
+        let report = validate(&text, policy_type, &Options::default());
+        assert_eq!(
+            report.is_valid(),
+            accepted,
+            "{rule}: {text}\n{:?}",
+            report.errors
+        );
+        let compiled = PolicySetBuilder::with_options(Options::default())
+            .add("p", policy_type, &text)
+            .is_ok();
+        assert_eq!(
+            compiled, accepted,
+            "{rule}: compile and validate agree on {text}"
+        );
+    }
+}
+
+/// Other services' policies keep their own version: a bucket or queue
+/// policy with `"Version": "2008-10-17"` is valid.
+#[test]
+fn g2_resource_policies_may_use_version_2008() {
+    let bucket = r#"{"Version":"2008-10-17","Statement":[{"Sid":"Public read","Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+    let report = validate(bucket, Resource, &Options::default());
+    assert!(report.is_valid(), "{:?}", report.errors);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
+/// The messages and lint codes: the region error under Access Analyzer's
+/// code, the date under `TYPE_MISMATCH_DATE` as a warning.
+#[test]
+fn r10_l4_findings_carry_access_analyzer_codes() {
+    let region =
+        one(r#""Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1::b""#);
+    let err = PolicySet::from_json(&region).unwrap_err();
+    assert_eq!(err.location().path(), "Statement[0].Resource");
+    assert!(err.to_string().contains("ARN Region not allowed"), "{err}");
+    let found = lint(&region, Identity, &LintConfig::default());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.issue_code == "ARN_REGION_NOT_ALLOWED"
+                && f.finding_type == FindingType::Error),
+        "{found:?}"
+    );
+
+    let date = one(
+        r#""Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"01T"}}"#,
+    );
+    let report = validate(&date, Identity, &Options::default());
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.kind() == WarningKind::DateNotUnderstood)
+        .expect("a date warning");
+    assert_eq!(
+        warning.location().path(),
+        "Statement[0].Condition.DateLessThan.aws:CurrentTime"
+    );
+    let found = lint(&date, Identity, &LintConfig::default());
+    assert!(
+        found.iter().any(|f| f.issue_code == "TYPE_MISMATCH_DATE" && f.finding_type == FindingType::Warning),
+        "{found:?}"
+    );
+}
+
+/// A date IAM stores but this crate cannot read fails closed: an Allow it
+/// conditions does not apply and a Deny does, whenever the request has the
+/// key; without the key the usual missing-key rules decide.
+#[test]
+fn l4_unreadable_dates_fail_closed() {
+    let grant = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#;
+    let conditioned = |effect: &str, operator: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{grant},{{"Effect":"{effect}","Action":"s3:GetObject","Resource":"*","Condition":{{"{operator}":{{"aws:CurrentTime":["2030-01-01T00:00:00Z","01T"]}}}}}}]}}"#
+        )
+    };
+    let with_time = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .context("aws:CurrentTime", "2020-01-01T00:00:00Z")
+        .build();
+    let without_time = Request::new("s3:GetObject", "arn:aws:s3:::b/k");
+    for operator in ["DateLessThan", "DateNotEquals", "DateGreaterThanIfExists"] {
+        let deny = PolicySet::from_json(&conditioned("Deny", operator)).unwrap();
+        let response = deny.evaluate(&with_time);
+        assert_eq!(response.decision(), Decision::ExplicitDeny, "{operator}");
+        let why = response.explanation().to_string();
+        assert!(why.contains("cannot read"), "{why}");
+        let expected = if operator.ends_with("IfExists") || operator == "DateNotEquals" {
+            Decision::ExplicitDeny
+        } else {
+            Decision::Allow
+        };
+        assert_eq!(
+            deny.evaluate(&without_time).decision(),
+            expected,
+            "{operator}"
+        );
+
+        // The Allow alone: withheld whenever the key is present.
+        let allow = conditioned("Allow", operator).replace(&format!("{grant},"), "");
+        let allow = PolicySet::from_json(&allow).unwrap();
+        assert_eq!(
+            allow.evaluate(&with_time).decision(),
+            Decision::ImplicitDeny,
+            "{operator}"
+        );
+    }
+}

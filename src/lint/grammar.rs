@@ -47,6 +47,11 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
         PolicyErrorKind::Effect(_) => "INVALID_EFFECT",
         PolicyErrorKind::Sid(_) => "INVALID_SID",
         PolicyErrorKind::Action { .. } => "INVALID_ACTION",
+        PolicyErrorKind::Resource { reason, .. }
+            if reason.starts_with("ARN Region not allowed") =>
+        {
+            "ARN_REGION_NOT_ALLOWED"
+        }
         PolicyErrorKind::Resource { .. } => "INVALID_RESOURCE",
         PolicyErrorKind::Principal { .. } => "INVALID_PRINCIPAL",
         PolicyErrorKind::UnknownOperator(_) => "INVALID_OPERATOR",
