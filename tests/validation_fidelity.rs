@@ -578,6 +578,8 @@ fn r10_l4_g4_iam_accepts_and_refuses_the_same_policies() {
         // Dates IAM stores (warnings) and dates it refuses (errors).
         date_row("2019-07-01T13:20:15Z", true),
         date_row("01T", true),
+        date_row("2020-01-01T00:00:00", true),
+        date_row("2020-01-01T00:00:00+5", false),
         date_row("2016-12-13t2:00:00.593194+23", true),
         date_row("-292275054", true),
         date_row("sdfdsf", false),
