@@ -11,7 +11,7 @@ use crate::condition::{
     decode_base64, parse_date, parse_network, ArnOperand, Condition, Decimal, Operands, Operator,
     OperatorError, Test, TextOperand,
 };
-use crate::error::PolicyErrorKind;
+use crate::error::{PolicyErrorKind, WarningKind};
 use crate::json::LineCursor;
 use crate::options::Options;
 use crate::origin::Source;
@@ -102,6 +102,7 @@ pub(crate) fn compile_document(
     let mut lines = LineCursor::default();
     let mut compiler = Compiler {
         substitute,
+        policy_type,
         options,
         diags,
     };
@@ -154,6 +155,7 @@ impl ArnError {
 
 struct Compiler<'a> {
     substitute: bool,
+    policy_type: PolicyType,
     options: &'a Options,
     diags: &'a mut Diagnostics,
 }
@@ -265,6 +267,7 @@ impl Compiler<'_> {
                 PolicyErrorKind::Limit {
                     what: "number of wildcards in one pattern",
                     limit: self.options.limits.max_wildcards,
+                    setting: "max_wildcards",
                 },
             );
             return false;
@@ -360,11 +363,18 @@ impl Compiler<'_> {
             return tok(text, vars).map(ArnPattern::Literal);
         };
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        // The segments before the fifth colon: all of a short ARN's.
+        let head_len = if parts.len() == 5 { 4 } else { parts.len() };
         if is_resource && self.substitute {
-            if let Some(head) = parts.get(..parts.len().saturating_sub(1).min(4)) {
+            if let Some(head) = parts.get(..head_len) {
                 if head.iter().any(|p| has_variable_syntax(p)) {
                     return Err(ArnError::VariableInHead);
                 }
+            }
+        }
+        if is_resource {
+            if let Some(reason) = resource_arn_refused(&parts) {
+                return Err(ArnError::Shape(reason));
             }
         }
         if let [partition, service, region, account, resource] = parts.as_slice() {
@@ -394,6 +404,20 @@ impl Compiler<'_> {
             return Ok(ArnPattern::Short {
                 segments: segments.into(),
             });
+        }
+        // R9: in the policies IAM stores for identities, an incomplete ARN
+        // is completed with `*` ("arn:aws:sqs" is "arn:aws:sqs:*:*:*",
+        // IAM identifiers page); IAM accepts `arn:aws:fdsasf` (moto's corpus
+        // of IAM's validator).
+        if completes_short_arns(self.policy_type) {
+            let segment = |i: usize| parts.get(i).copied().unwrap_or("*");
+            let head = [
+                tok(segment(0), vars)?,
+                tok(segment(1), vars)?,
+                tok(segment(2), vars)?,
+                tok(segment(3), vars)?,
+            ];
+            return Ok(ArnPattern::full(head, Pattern::wildcard("*")));
         }
         Err(ArnError::Shape(
             "an ARN needs six colon-separated parts (`arn:partition:service:region:account:resource`), or its last part must end in `*`".into(),
@@ -428,6 +452,51 @@ impl Compiler<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// Date operands (O4). A value this crate cannot read but IAM stores
+    /// (L4: IAM's lenient ISO 8601, such as `01T`) is a warning, as Access
+    /// Analyzer's `TYPE_MISMATCH_DATE` is, and the condition then fails
+    /// closed whenever the request has the key; one IAM refuses is an error.
+    fn dates(&mut self, operator: &str, values: &[Item]) -> Option<Operands> {
+        let mut dates = Vec::with_capacity(values.len());
+        let mut unreadable = false;
+        let mut ok = true;
+        for item in values {
+            if let Some(date) = parse_date(&item.text) {
+                dates.push(date);
+            } else if iam_accepts_date(&item.text) {
+                self.diags.warn(
+                    &item.path,
+                    item.offset,
+                    WarningKind::DateNotUnderstood,
+                    format!(
+                        "IAM accepts the date `{}` but its meaning is not documented; use an ISO 8601 date such as `2020-04-01T00:00:00Z` or epoch seconds (until then the statement fails closed whenever the request has the key)",
+                        item.text
+                    ),
+                );
+                unreadable = true;
+            } else {
+                self.diags.error(
+                    &item.path,
+                    item.offset,
+                    PolicyErrorKind::ConditionValue {
+                        operator: operator.to_owned(),
+                        value: item.text.clone(),
+                        reason: "expected an ISO 8601 date such as `2020-04-01T00:00:00Z` or epoch seconds".to_owned(),
+                    },
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(if unreadable {
+            Operands::UnreadableDates
+        } else {
+            Operands::Dates(dates)
+        })
     }
 
     fn condition(
@@ -521,12 +590,7 @@ impl Compiler<'_> {
                 "expected a number such as `10` or `2.5`",
                 Decimal::parse,
             )?),
-            Test::Date(_) => Operands::Dates(self.parse_values(
-                &operator_item.text,
-                values,
-                "expected an ISO 8601 date such as `2020-04-01T00:00:00Z` or epoch seconds",
-                parse_date,
-            )?),
+            Test::Date(_) => self.dates(&operator_item.text, values)?,
             Test::Binary => Operands::Bytes(self.parse_values(
                 &operator_item.text,
                 values,
@@ -593,4 +657,143 @@ impl Compiler<'_> {
             sources: values.iter().map(|v| v.text.as_str().into()).collect(),
         })
     }
+}
+
+/// Whether IAM's validator accepts `text` as a date condition value (L4),
+/// as moto reproduces it (`policy_validation.py`,
+/// `_legacy_parse_date_condition_value`; its corpus has IAM accept `01T`,
+/// `2016-12-13t2:00:00.593194+23` and `-292275054`, and refuse `sdfdsf`,
+/// `234-13`, a one-digit zone and a ten-digit fraction): epoch seconds from 0
+/// to 2^63-1, or a lenient ISO 8601 date and time within Joda-Time's years.
+fn iam_accepts_date(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if !(lower.contains('t') || lower.contains('-')) {
+        return int_in(&lower, 0, i128::from(i64::MAX));
+    }
+    let (date, time) = lower.split_once('t').unwrap_or((&lower, ""));
+    let (negative, date) = match date.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, date),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let year_ok = parts.first().is_some_and(|y| {
+        let (low, high) = if negative {
+            (0, 292_275_054)
+        } else {
+            (-292_275_054, 292_278_993)
+        };
+        int_in(y, low, high)
+    });
+    let date_ok = year_ok
+        && parts.len() < 4
+        && parts.get(1).is_none_or(|m| int_in(m, 1, 12))
+        && parts.get(2).is_none_or(|d| int_in(d, 1, 31));
+    if !date_ok {
+        return false;
+    }
+    let fields: Vec<&str> = time.split(':').collect();
+    let hours_ok = fields
+        .first()
+        .is_none_or(|h| h.is_empty() || int_in(h, 0, 23));
+    let minutes_ok = fields.get(1).is_none_or(|m| int_in(m, 0, 59));
+    hours_ok && minutes_ok && fields.get(2).is_none_or(|s| iam_accepts_seconds(s))
+}
+
+/// The seconds field of [`iam_accepts_date`], with its fraction and zone.
+fn iam_accepts_seconds(field: &str) -> bool {
+    let seconds = if let Some((seconds, rest)) = field.split_once('z') {
+        if !rest.is_empty() {
+            return false;
+        }
+        seconds
+    } else if let Some((seconds, zone)) = field.split_once('+') {
+        let (hours, minutes) = match zone.split_once(':') {
+            Some((h, m)) => (h, Some(m)),
+            None => (zone, None),
+        };
+        if hours.len() != 2 || !int_in(hours, 0, 23) {
+            return false;
+        }
+        if minutes.is_some_and(|m| m.len() != 2 || !int_in(m, 0, 59)) {
+            return false;
+        }
+        seconds
+    } else {
+        field
+    };
+    let (whole, fraction) = match seconds.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (seconds, None),
+    };
+    int_in(whole, 0, 59) && fraction.is_none_or(|f| int_in(f, 0, 999_999_999))
+}
+
+/// Whether `text` is an optionally signed decimal integer in `low..=high`.
+fn int_in(text: &str, low: i128, high: i128) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || digits.len() > 30 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    text.parse::<i128>()
+        .is_ok_and(|n| (low..=high).contains(&n))
+}
+
+/// Whether incomplete resource ARNs are completed with `*` (R9): in the
+/// identity policies IAM stores, permissions boundaries and session policies.
+/// Other types keep the stricter rule (a short ARN must end in `*`).
+fn completes_short_arns(policy_type: PolicyType) -> bool {
+    matches!(
+        policy_type,
+        PolicyType::Identity | PolicyType::Boundary | PolicyType::Session
+    )
+}
+
+/// Why IAM refuses a `Resource` ARN of these `parts` (the text after `arn:`
+/// split at its first four colons), or `None` (R10, as IAM's validator does,
+/// per moto's corpus of it and Access Analyzer's ARN checks):
+/// - no service (`arn:aws`, `arn:aws:`, `arn:aws::us-east-1:1:x`): "Resource
+///   vendor must be fully qualified", "The policy failed legacy parsing";
+/// - a short ARN with an empty segment (`arn:aws:s3::b`): legacy parsing;
+/// - a region in an IAM ARN, or in an S3 ARN without an account
+///   (`arn:aws:s3:us-east-1::b`), Access Analyzer's `ARN_REGION_NOT_ALLOWED`
+///   ("IAM resource … cannot contain region information"). S3 access
+///   points, jobs and Storage Lens ARNs name a region and an account, so an
+///   S3 ARN with an account may name a region.
+fn resource_arn_refused(parts: &[&str]) -> Option<String> {
+    let service = match parts {
+        // `arn:*`: the star absorbs the service with the rest (R4).
+        [only] if only.ends_with('*') => return None,
+        [] | [_] => {
+            return Some(
+                "the service is missing: name it, as in `arn:aws:s3:::bucket` (IAM: the resource vendor must be fully qualified)".into(),
+            )
+        }
+        [_, service, ..] => *service,
+    };
+    if service.is_empty() {
+        return Some(
+            "the service segment is empty: name the service, as in `arn:aws:sqs:…`".into(),
+        );
+    }
+    if parts.len() < 5 && parts.iter().any(|p| p.is_empty()) {
+        return Some(
+            "an incomplete ARN cannot have an empty segment (IAM fails to parse it); write all six parts, as in `arn:aws:s3:::bucket`".into(),
+        );
+    }
+    let region = parts.get(2).copied().unwrap_or_default();
+    let account = parts.get(3).copied().unwrap_or_default();
+    if region.is_empty() {
+        return None;
+    }
+    if service == "iam" {
+        return Some(format!(
+            "ARN Region not allowed: IAM resources are global, so the region segment must be empty (`arn:aws:iam::ACCOUNT:…`), not `{region}`"
+        ));
+    }
+    if service == "s3" && account.is_empty() {
+        return Some(format!(
+            "ARN Region not allowed: S3 bucket and object ARNs have no region (`arn:aws:s3:::bucket/key`), not `{region}`"
+        ));
+    }
+    None
 }

@@ -217,6 +217,9 @@ pub(crate) enum Operands {
     Arns(Vec<ArnOperand>),
     /// `Null`: true means "the key must be absent".
     Null(bool),
+    /// Date values IAM stores but this crate cannot read (L4): a request
+    /// that has the key fails the statement closed.
+    UnreadableDates,
 }
 
 /// A compiled condition: one operator, one key, its values.
@@ -238,6 +241,8 @@ pub(crate) enum Outcome {
     /// A request value could not be read for this operator (a non-numeric
     /// value for `NumericLessThan`, say). The statement fails closed.
     BadRequestValue,
+    /// A policy value could not be read (L4). The statement fails closed.
+    BadPolicyValue,
 }
 
 impl Outcome {
@@ -295,6 +300,11 @@ impl Condition {
                 };
             return Outcome::from_bool(result);
         };
+        if let Operands::UnreadableDates = self.operands {
+            // L4: with the key present, the answer depends on what the
+            // policy's date means, which is not known.
+            return Outcome::BadPolicyValue;
+        }
         // Without a resolvable operand, a positive string or ARN test is
         // false for every value, which already makes the set false; only
         // negated tests (then true for every value) and `Bool` (which may
@@ -334,7 +344,7 @@ impl Condition {
                     match test(v) {
                         Outcome::True => {}
                         Outcome::False => return Outcome::False,
-                        Outcome::BadRequestValue => outcome = Outcome::BadRequestValue,
+                        bad @ (Outcome::BadRequestValue | Outcome::BadPolicyValue) => outcome = bad,
                     }
                 }
                 outcome
@@ -426,7 +436,7 @@ impl Condition {
                         })
                 })
             }
-            Operands::Null(_) => return None,
+            Operands::Null(_) | Operands::UnreadableDates => return None,
         })
     }
 }
@@ -437,7 +447,7 @@ fn any_value(values: &[String], mut test: impl FnMut(&str) -> Outcome) -> Outcom
         match test(v) {
             Outcome::True => return Outcome::True,
             Outcome::False => {}
-            Outcome::BadRequestValue => outcome = Outcome::BadRequestValue,
+            bad @ (Outcome::BadRequestValue | Outcome::BadPolicyValue) => outcome = bad,
         }
     }
     outcome

@@ -156,14 +156,28 @@ pub enum PolicyErrorKind {
     /// A character IAM does not accept in policies (G11).
     #[error("character {0:?} is not allowed in a policy (only tab, newline, carriage return and U+0020 to U+00FF)")]
     Character(char),
-    /// A configured limit was exceeded.
-    #[error("{what} exceeds the limit of {limit}")]
+    /// One of iam-eval's own bounds against hostile input was exceeded
+    /// (never an AWS quota: those are warnings, see [`crate::Limits`]).
+    #[error(
+        "{what} exceeds the limit of {limit}, a bound iam-eval sets against hostile input (not an AWS quota); raise `Limits::{setting}`{}",
+        cli_flag(setting)
+    )]
     Limit {
         /// What was counted.
         what: &'static str,
         /// The limit in force.
         limit: usize,
+        /// The [`crate::Limits`] field that sets it, e.g. `max_policy_bytes`.
+        setting: &'static str,
     },
+}
+
+/// How to raise the limit `setting` from the command line, if it can be.
+fn cli_flag(setting: &str) -> &'static str {
+    match setting {
+        "max_policy_bytes" => " (`--max-policy-bytes` on the command line)",
+        _ => "",
+    }
 }
 
 /// A policy that cannot be parsed or compiled, with where and why.
@@ -227,6 +241,12 @@ pub enum WarningKind {
     AllowWithNotAction,
     /// An empty condition value list (C6).
     EmptyConditionValues,
+    /// The policy is larger than AWS's size quota for its type and
+    /// attachment (L1); it still compiles and evaluates.
+    PolicySizeExceedsQuota,
+    /// A date IAM accepts but this crate cannot read (L4); the condition
+    /// fails closed.
+    DateNotUnderstood,
 }
 
 /// A problem that does not stop the policy from compiling but that a careful

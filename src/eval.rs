@@ -73,6 +73,8 @@ pub(crate) enum Miss {
     Condition(usize),
     /// The condition at this index met a request value it cannot read.
     BadRequestValue(usize),
+    /// The condition at this index has a policy value it cannot read (L4).
+    BadPolicyValue(usize),
 }
 
 /// One statement's result.
@@ -275,6 +277,9 @@ pub(crate) fn evaluate_statement(
             Outcome::False => return StatementResult::NotApplicable(Miss::Condition(index)),
             Outcome::BadRequestValue => {
                 failed_closed.get_or_insert(Miss::BadRequestValue(index));
+            }
+            Outcome::BadPolicyValue => {
+                failed_closed.get_or_insert(Miss::BadPolicyValue(index));
             }
         }
     }

@@ -111,6 +111,10 @@ pub enum Reason {
     /// numeric operator, say): the statement failed closed.
     #[serde(rename_all = "camelCase")]
     UnreadableRequestValue(ConditionTrace),
+    /// A condition has a date IAM stores but this crate cannot read (L4):
+    /// the statement failed closed.
+    #[serde(rename_all = "camelCase")]
+    UnreadablePolicyValue(ConditionTrace),
     /// `NotResource` has an unresolvable variable: the statement failed closed (R7).
     #[serde(rename_all = "camelCase")]
     NotResourceUnresolved {
@@ -354,6 +358,10 @@ fn reason(statement: &CompiledStatement, miss: Miss, request: &Request) -> Optio
             statement.conditions.get(index)?,
             context,
         ))),
+        Miss::BadPolicyValue(index) => Some(Reason::UnreadablePolicyValue(trace(
+            statement.conditions.get(index)?,
+            context,
+        ))),
         Miss::Action => None,
     }
 }
@@ -509,6 +517,9 @@ impl fmt::Display for Reason {
             Reason::Condition(t) => write!(f, "condition false: {t}"),
             Reason::UnreadableRequestValue(t) => {
                 write!(f, "condition could not read the request value: {t}")
+            }
+            Reason::UnreadablePolicyValue(t) => {
+                write!(f, "condition has a date IAM accepts but iam-eval cannot read, so the statement failed closed: {t}")
             }
             Reason::NotResourceUnresolved { unresolved } => write!(
                 f,

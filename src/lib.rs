@@ -79,7 +79,7 @@ pub use eval::{Blocker, Decision};
 pub use explain::{
     ConditionTrace, Explanation, NotApplied, Reason, StatementRef, UnresolvedVariable,
 };
-pub use limits::Limits;
+pub use limits::{IdentityAttachment, Limits, UnknownAttachment};
 pub use options::{BareMultiValue, Options, UnresolvedNotResource};
 pub use origin::TextOrigin;
 pub use pattern::Wildcard;

@@ -132,24 +132,20 @@ pub(crate) fn parse_document(
             PolicyErrorKind::Limit {
                 what: "policy size in bytes",
                 limit: limits.max_policy_bytes,
+                setting: "max_policy_bytes",
             },
         );
         return None;
     }
-    if let Some(limit) = limits.policy_chars(policy_type) {
-        // L1: AWS's quota counts characters other than white space; the error
-        // points at the first character past it.
-        if let Some(offset) = Limits::first_over_quota(text, limit) {
-            diags.error(
-                "",
-                offset,
-                PolicyErrorKind::Limit {
-                    what: Limits::quota_what(policy_type),
-                    limit,
-                },
-            );
-            return None;
-        }
+    // L1: AWS's quota decides whether AWS stores the policy, not how it is
+    // evaluated: a warning at the first character past it, and parsing goes on.
+    if let Some(over) = limits.quota_exceeded(text, policy_type) {
+        diags.warn(
+            "",
+            over.offset,
+            WarningKind::PolicySizeExceedsQuota,
+            over.message,
+        );
     }
     if policy_type.restricts_characters() {
         // G11: check the raw text; escapes are checked on decoded strings below.
@@ -333,6 +329,7 @@ impl DocumentParser<'_> {
                 PolicyErrorKind::Limit {
                     what: "number of statements",
                     limit: self.limits.max_statements,
+                    setting: "max_statements",
                 },
             );
             return statements;
@@ -629,6 +626,7 @@ impl DocumentParser<'_> {
                 PolicyErrorKind::Limit {
                     what: "number of values in one element",
                     limit: self.limits.max_values,
+                    setting: "max_values",
                 },
             );
             return false;
@@ -693,6 +691,7 @@ impl DocumentParser<'_> {
                 PolicyErrorKind::Limit {
                     what: "length of one value in bytes",
                     limit: self.limits.max_pattern_bytes,
+                    setting: "max_pattern_bytes",
                 },
             );
             return None;

@@ -156,7 +156,6 @@ proptest! {
         crossing in prop::bool::weighted(0.2),
     ) {
         let mut options = Options::default();
-        options.limits.enforce_aws_quotas = false;
         options.arn_star_crosses_colons = crossing;
         let mut builder = PolicySetBuilder::with_options(options);
         for (i, (kind, level, text)) in policies.iter().enumerate() {

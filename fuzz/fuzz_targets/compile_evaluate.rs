@@ -30,7 +30,7 @@ fn options(flags: u8) -> Options {
     }
     o.arn_star_crosses_colons = flags & 64 != 0;
     o.missing_version_substitutes = flags & 128 != 0;
-    o.limits.enforce_aws_quotas = false;
+    o.limits.report_aws_quotas = flags & 1 == 0;
     o
 }
 

@@ -11,8 +11,8 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let lines = text.split('\n').count();
 
-    // Defaults, then tiny limits so every limit's error path is reached, then
-    // no AWS quotas so larger inputs get past the size check.
+    // Defaults, then tiny limits so every limit's error path (and the quota
+    // warning's) is reached, then no AWS quotas reported.
     let mut tiny = Options::default();
     tiny.limits.max_json_depth = 4;
     tiny.limits.max_statements = 2;
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     tiny.limits.max_wildcards = 2;
     tiny.limits.trust_policy_chars = Some(64);
     let mut unbounded = Options::default();
-    unbounded.limits.enforce_aws_quotas = false;
+    unbounded.limits.report_aws_quotas = false;
     unbounded.missing_version_substitutes = true;
 
     for options in [Options::default(), tiny, unbounded] {

@@ -9,6 +9,7 @@
 
 use super::{At, Cx, FindingType};
 use crate::error::{Location as ErrorLocation, PolicyErrorKind, WarningKind};
+use crate::policy::PolicyType;
 use crate::set::validate;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
@@ -19,16 +20,18 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         cx.report_as(FindingType::Error, code, error.kind().to_string(), &[at]);
     }
     for warning in &report.warnings {
-        let Some(code) = warning_code(warning.kind()) else {
-            continue;
+        let code = match warning.kind() {
+            WarningKind::PolicySizeExceedsQuota => quota_code(cx.policy_type),
+            kind => match warning_code(kind) {
+                Some(code) => code,
+                None => continue,
+            },
         };
+        // Access Analyzer's type for the code: the SCP and RCP quotas are
+        // errors there, the others general warnings.
+        let finding_type = super::check(code).map_or(FindingType::Warning, |c| c.finding_type);
         let at = at(cx, warning.location());
-        cx.report_as(
-            FindingType::Warning,
-            code,
-            warning.message().to_owned(),
-            &[at],
-        );
+        cx.report_as(finding_type, code, warning.message().to_owned(), &[at]);
     }
 }
 
@@ -44,6 +47,11 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
         PolicyErrorKind::Effect(_) => "INVALID_EFFECT",
         PolicyErrorKind::Sid(_) => "INVALID_SID",
         PolicyErrorKind::Action { .. } => "INVALID_ACTION",
+        PolicyErrorKind::Resource { reason, .. }
+            if reason.starts_with("ARN Region not allowed") =>
+        {
+            "ARN_REGION_NOT_ALLOWED"
+        }
         PolicyErrorKind::Resource { .. } => "INVALID_RESOURCE",
         PolicyErrorKind::Principal { .. } => "INVALID_PRINCIPAL",
         PolicyErrorKind::UnknownOperator(_) => "INVALID_OPERATOR",
@@ -74,6 +82,7 @@ fn warning_code(kind: WarningKind) -> Option<&'static str> {
         WarningKind::NullEntry => Some("NULL_ENTRY"),
         WarningKind::EmptyPrincipalList => Some("EMPTY_PRINCIPAL_LIST"),
         WarningKind::EmptyConditionValues => Some("EMPTY_CONDITION_VALUES"),
+        WarningKind::DateNotUnderstood => Some("TYPE_MISMATCH_DATE"),
         // ALLOW_WITH_NOT_ACTION reports it with a better message.
         WarningKind::AllowWithNotAction => None,
         #[allow(
@@ -81,6 +90,18 @@ fn warning_code(kind: WarningKind) -> Option<&'static str> {
             reason = "kinds added to WarningKind later get the generic code"
         )]
         _ => Some("POLICY_WARNING"),
+    }
+}
+
+/// Access Analyzer's issue code for a policy of `policy_type` over its size
+/// quota (L1). Boundaries and session policies are identity policies there.
+fn quota_code(policy_type: PolicyType) -> &'static str {
+    match policy_type {
+        PolicyType::Resource => "POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA",
+        PolicyType::Trust => "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",
+        PolicyType::Scp => "POLICY_SIZE_EXCEEDS_SCP_QUOTA",
+        PolicyType::Rcp => "POLICY_SIZE_EXCEEDS_RCP_QUOTA",
+        _ => "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
     }
 }
 
@@ -120,7 +141,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 mod tests {
     use super::super::tests::codes;
     use super::*;
-    use crate::policy::PolicyType;
 
     #[test]
     fn offsets_round_trip_through_line_and_column() {

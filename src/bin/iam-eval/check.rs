@@ -1,8 +1,8 @@
 //! `iam-eval check`: one request against policy files.
 
-use iam_eval::{Context, ContextValue, PolicySet, PolicyType, Request};
+use iam_eval::{Context, ContextValue, PolicySetBuilder, PolicyType, Request};
 
-use crate::{read_input, Exit};
+use crate::{read_input, Exit, LimitArgs};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -45,10 +45,12 @@ pub(crate) struct Args {
     /// Print the explanation as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
-    let mut builder = PolicySet::builder();
+    let mut builder = PolicySetBuilder::with_options(args.limits.options());
     let groups: [(&[String], PolicyType); 5] = [
         (&args.policies, PolicyType::Identity),
         (&args.resource_policies, PolicyType::Resource),

@@ -5,7 +5,7 @@ use iam_eval::lint::{check, lint, LintConfig, CHECKS};
 use iam_eval::PolicyType;
 
 use crate::cognito::TemplateArgs;
-use crate::{read_input, Exit};
+use crate::{read_input, Exit, LimitArgs};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -18,6 +18,8 @@ pub(crate) struct Args {
     /// Do not report this issue code (repeat, or separate codes with commas).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     disable: Vec<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Policy files (`-` for standard input).
     #[arg(required_unless_present = "template", conflicts_with = "template")]
     files: Vec<String>,
@@ -97,6 +99,7 @@ fn run_template(args: &Args, config: &LintConfig) -> Result<Option<Exit>, String
 
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
     let mut config = LintConfig::default();
+    config.options = args.limits.options();
     for code in &args.disable {
         if check(code).is_none() {
             let known: Vec<&str> = CHECKS.iter().map(|c| c.code).collect();

@@ -78,6 +78,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// The size settings every command that compiles policies takes.
+#[derive(clap::Args, Clone, Copy)]
+pub(crate) struct LimitArgs {
+    /// Refuse a policy text longer than this many bytes: iam-eval's own bound
+    /// against hostile input, far above any AWS quota (AWS's quotas are
+    /// reported by `validate` and `lint`, never enforced).
+    #[arg(long = "max-policy-bytes", value_name = "BYTES", default_value_t = iam_eval::Limits::default().max_policy_bytes)]
+    max_policy_bytes: usize,
+    /// Where identity policies are attached, which decides the size quota
+    /// reported: managed (6,144), inline-user (2,048), inline-group (5,120)
+    /// or inline-role (10,240). Default: unknown, reported against managed.
+    #[arg(long, value_name = "ATTACHMENT")]
+    attachment: Option<iam_eval::IdentityAttachment>,
+}
+
+impl LimitArgs {
+    /// Default options with these settings.
+    pub(crate) fn options(self) -> iam_eval::Options {
+        let mut options = iam_eval::Options::default();
+        options.limits.max_policy_bytes = self.max_policy_bytes;
+        options.limits.identity_attachment = self.attachment;
+        options
+    }
+}
+
 /// Reads a file, or standard input for `-`.
 pub(crate) fn read_input(path: &str) -> Result<String, String> {
     if path == "-" {

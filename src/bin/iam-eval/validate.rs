@@ -1,8 +1,8 @@
 //! `iam-eval validate`: every error and warning, with its location.
 
-use iam_eval::{validate, Options, PolicyType};
+use iam_eval::{validate, PolicyType};
 
-use crate::{read_input, Exit};
+use crate::{read_input, Exit, LimitArgs};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -12,13 +12,15 @@ pub(crate) struct Args {
     /// Print findings as JSON Lines.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Policy files.
     #[arg(required = true)]
     files: Vec<String>,
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
-    let options = Options::default();
+    let options = args.limits.options();
     let mut any_error = false;
     for file in &args.files {
         let report = validate(&read_input(file)?, args.policy_type, &options);
