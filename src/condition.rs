@@ -238,6 +238,10 @@ pub(crate) enum Outcome {
     /// A request value could not be read for this operator (a non-numeric
     /// value for `NumericLessThan`, say). The statement fails closed.
     BadRequestValue,
+    /// A bare operator met several request values and
+    /// [`BareMultiValue::FailClosed`] is in force (C7). The statement fails
+    /// closed.
+    SeveralValues,
 }
 
 impl Outcome {
@@ -315,8 +319,11 @@ impl Condition {
             SetQualifier::Bare => match values {
                 [single] => test(single),
                 _ => match options.bare_multi_value {
-                    // C7 ⚠: several values under a bare operator do not match,
-                    // unless one of them is unreadable: then fail closed.
+                    // C7 ⚠: AWS does not say what a bare operator does with
+                    // several values; the statement fails closed.
+                    BareMultiValue::FailClosed => Outcome::SeveralValues,
+                    // Several values do not match, unless one of them is
+                    // unreadable: then fail closed.
                     BareMultiValue::NoMatch => {
                         if values.iter().any(|v| test(v) == Outcome::BadRequestValue) {
                             Outcome::BadRequestValue
@@ -334,7 +341,9 @@ impl Condition {
                     match test(v) {
                         Outcome::True => {}
                         Outcome::False => return Outcome::False,
-                        Outcome::BadRequestValue => outcome = Outcome::BadRequestValue,
+                        Outcome::BadRequestValue | Outcome::SeveralValues => {
+                            outcome = Outcome::BadRequestValue
+                        }
                     }
                 }
                 outcome
@@ -437,7 +446,9 @@ fn any_value(values: &[String], mut test: impl FnMut(&str) -> Outcome) -> Outcom
         match test(v) {
             Outcome::True => return Outcome::True,
             Outcome::False => {}
-            Outcome::BadRequestValue => outcome = Outcome::BadRequestValue,
+            Outcome::BadRequestValue | Outcome::SeveralValues => {
+                outcome = Outcome::BadRequestValue
+            }
         }
     }
     outcome

@@ -70,6 +70,9 @@ pub(crate) enum Miss {
     Condition(usize),
     /// The condition at this index met a request value it cannot read.
     BadRequestValue(usize),
+    /// The bare condition at this index met several request values (C7,
+    /// [`crate::BareMultiValue::FailClosed`]).
+    SeveralValues(usize),
 }
 
 /// One statement's result.
@@ -259,6 +262,9 @@ pub(crate) fn evaluate_statement(
             Outcome::False => return StatementResult::NotApplicable(Miss::Condition(index)),
             Outcome::BadRequestValue => {
                 failed_closed.get_or_insert(Miss::BadRequestValue(index));
+            }
+            Outcome::SeveralValues => {
+                failed_closed.get_or_insert(Miss::SeveralValues(index));
             }
         }
     }

@@ -111,6 +111,11 @@ pub enum Reason {
     /// numeric operator, say): the statement failed closed.
     #[serde(rename_all = "camelCase")]
     UnreadableRequestValue(ConditionTrace),
+    /// A bare operator met a key with several request values, which AWS
+    /// says needs `ForAnyValue:` or `ForAllValues:`: the statement failed
+    /// closed (C7, [`crate::BareMultiValue::FailClosed`]).
+    #[serde(rename_all = "camelCase")]
+    SeveralRequestValues(ConditionTrace),
     /// `NotResource` has an unresolvable variable: the statement failed closed (R7).
     #[serde(rename_all = "camelCase")]
     NotResourceUnresolved {
@@ -349,6 +354,10 @@ fn reason(statement: &CompiledStatement, miss: Miss, request: &Request) -> Optio
             statement.conditions.get(index)?,
             context,
         ))),
+        Miss::SeveralValues(index) => Some(Reason::SeveralRequestValues(trace(
+            statement.conditions.get(index)?,
+            context,
+        ))),
         Miss::Action => None,
     }
 }
@@ -505,6 +514,10 @@ impl fmt::Display for Reason {
             Reason::UnreadableRequestValue(t) => {
                 write!(f, "condition could not read the request value: {t}")
             }
+            Reason::SeveralRequestValues(t) => write!(
+                f,
+                "a bare operator cannot decide on several request values (use ForAnyValue: or ForAllValues:): {t}"
+            ),
             Reason::NotResourceUnresolved { unresolved } => write!(
                 f,
                 "NotResource has unresolved variables ({}), so the statement cannot be evaluated",
