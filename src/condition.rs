@@ -446,9 +446,7 @@ fn any_value(values: &[String], mut test: impl FnMut(&str) -> Outcome) -> Outcom
         match test(v) {
             Outcome::True => return Outcome::True,
             Outcome::False => {}
-            Outcome::BadRequestValue | Outcome::SeveralValues => {
-                outcome = Outcome::BadRequestValue
-            }
+            Outcome::BadRequestValue | Outcome::SeveralValues => outcome = Outcome::BadRequestValue,
         }
     }
     outcome

@@ -5,8 +5,11 @@
 //! authorizes request after request can also keep one `Request` and set
 //! what changes (`set_resource`, `Context::set`, …): that reuses its
 //! buffers, so once they are large enough nothing is allocated per request
-//! either. Context key names are lowercased when inserted, because IAM
-//! compares them case-insensitively (C2, V1).
+//! either. Context key names are compared without regard to ASCII case,
+//! because IAM compares them case-insensitively (C2, V1); only ASCII letters
+//! are folded, so a non-ASCII look-alike (the Kelvin sign `K`, U+212A,
+//! which Unicode lowercases to `k`) stays a key of its own and can never
+//! stand in for an ASCII key a policy names.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -76,9 +79,11 @@ impl Context {
         Self::default()
     }
 
-    /// Sets `key` (case-insensitive) to `value`, replacing an earlier value.
+    /// Sets `key` (case-insensitive) to `value`, replacing an earlier value
+    /// of the key in any case. To give a key more values instead, as a
+    /// request that carries it twice does, use [`Context::add`].
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
-        let lower: Box<str> = key.to_lowercase().into();
+        let lower: Box<str> = key.to_ascii_lowercase().into();
         let value = value.into();
         if let Some(entry) = self.position(&lower).and_then(|i| self.entries.get_mut(i)) {
             *entry = (lower, key.into(), value);
@@ -102,6 +107,39 @@ impl Context {
             None => {}
         }
         self.entries.push((lower, key.into(), value));
+    }
+
+    /// Adds `value` to `key`: a key not yet set is set, and a key already
+    /// set in any case (`aws:PrincipalTag/team` and `aws:principaltag/team`)
+    /// becomes one multi-valued key holding the earlier values and then
+    /// these, so that neither spelling silently overwrites the other (C2).
+    /// A bare operator then meets several values, which fails closed by
+    /// default (C7). The key keeps its first spelling.
+    ///
+    /// ```
+    /// use iam_eval::{Context, ContextValue};
+    /// let mut context = Context::new();
+    /// context.add("aws:PrincipalTag/team", "blue");
+    /// context.add("aws:principaltag/TEAM", "red");
+    /// assert_eq!(context.len(), 1);
+    /// assert_eq!(context.get("aws:PrincipalTag/team"), Some(&ContextValue::from(vec!["blue", "red"])));
+    /// ```
+    pub fn add(&mut self, key: &str, value: impl Into<ContextValue>) {
+        let value = value.into();
+        let position = with_lowercase(key, |lower| self.position(lower));
+        let Some((_, _, existing)) = position.and_then(|i| self.entries.get_mut(i)) else {
+            self.insert(key, value);
+            return;
+        };
+        let mut values = match std::mem::replace(existing, ContextValue::Multi(Vec::new())) {
+            ContextValue::Single(v) => vec![v],
+            ContextValue::Multi(vs) => vs,
+        };
+        match value {
+            ContextValue::Single(v) => values.push(v),
+            ContextValue::Multi(vs) => values.extend(vs),
+        }
+        *existing = ContextValue::Multi(values);
     }
 
     /// Sets `key` to the single `value`. Unlike [`Context::insert`], a key
@@ -235,27 +273,25 @@ impl Context {
     }
 }
 
-/// Calls `f` with `key` lowercased as [`Context::insert`] stores keys: the
-/// key itself when it is already lowercase ASCII, a copy on the stack when
-/// it is short ASCII, and an allocated copy only otherwise.
+/// Calls `f` with `key` lowercased as [`Context::insert`] stores keys (ASCII
+/// letters only, see the module doc): the key itself when it has no ASCII
+/// capital, a copy on the stack when it is short, and an allocated copy
+/// only otherwise.
 fn with_lowercase<R>(key: &str, f: impl FnOnce(&str) -> R) -> R {
     const STACK: usize = 128;
-    if !key.is_ascii() || key.len() > STACK {
-        return f(&key.to_lowercase());
-    }
     if !key.bytes().any(|b| b.is_ascii_uppercase()) {
         return f(key);
     }
     let mut buffer = [0u8; STACK];
     let Some(lower) = buffer.get_mut(..key.len()) else {
-        return f(&key.to_lowercase());
+        return f(&key.to_ascii_lowercase());
     };
     lower.copy_from_slice(key.as_bytes());
     lower.make_ascii_lowercase();
     match std::str::from_utf8(lower) {
         Ok(lower) => f(lower),
-        // ASCII stays valid UTF-8; kept total rather than unwrapped.
-        Err(_) => f(&key.to_lowercase()),
+        // Changing ASCII bytes keeps UTF-8 valid; kept total rather than unwrapped.
+        Err(_) => f(&key.to_ascii_lowercase()),
     }
 }
 
@@ -498,9 +534,10 @@ impl RequestBuilder {
     }
 
     /// Adds a context key: a `&str`/`String` for a single value, a `Vec` for a
-    /// multi-valued key.
+    /// multi-valued key. A key given again, in any case, gains the new
+    /// values rather than losing the old ones ([`Context::add`]).
     pub fn context(mut self, key: &str, value: impl Into<ContextValue>) -> Self {
-        self.request.context.insert(key, value);
+        self.request.context.add(key, value);
         self
     }
 
@@ -613,7 +650,7 @@ mod tests {
         ] {
             assert_eq!(
                 with_lowercase(key, str::to_owned),
-                key.to_lowercase(),
+                key.to_ascii_lowercase(),
                 "{key}"
             );
         }

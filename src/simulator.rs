@@ -280,7 +280,8 @@ fn build_context(entries: &[ContextEntry]) -> Result<Context, SimulateError> {
                 )))
             }
         };
-        context.insert(&entry.context_key_name, value);
+        // A key given twice, in any case, holds the values of both (C2).
+        context.add(&entry.context_key_name, value);
     }
     Ok(context)
 }

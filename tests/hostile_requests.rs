@@ -10,7 +10,10 @@
     reason = "test helpers fail loudly; clippy.toml allows these only inside #[test] fns"
 )]
 
-use iam_eval::{BareMultiValue, ContextValue, Decision, Options, PolicySet, PolicySetBuilder, PolicyType, Request};
+use iam_eval::{
+    BareMultiValue, ContextValue, Decision, Options, PolicySet, PolicySetBuilder, PolicyType,
+    Request,
+};
 
 /// `Allow *` beside a Deny of `s3:GetObject` that carries `condition`.
 fn allow_all_but(condition: &str, options: Options) -> PolicySet {
@@ -56,17 +59,29 @@ fn get_object(context: &[(&str, ContextValue)]) -> Request {
 
 #[test]
 fn c7_bare_operator_on_several_values_fails_closed_by_default() {
-    assert_eq!(Options::default().bare_multi_value, BareMultiValue::FailClosed);
+    assert_eq!(
+        Options::default().bare_multi_value,
+        BareMultiValue::FailClosed
+    );
     let several = [(
         "aws:CalledVia",
         ContextValue::from(vec!["athena.amazonaws.com", "glue.amazonaws.com"]),
     )];
-    for operator in ["StringEquals", "StringNotEquals", "StringLike", "StringNotLike"] {
+    for operator in [
+        "StringEquals",
+        "StringNotEquals",
+        "StringLike",
+        "StringNotLike",
+    ] {
         let condition = format!(r#"{{"{operator}":{{"aws:CalledVia":"athena.amazonaws.com"}}}}"#);
         let deny = allow_all_but(&condition, Options::default());
         let request = get_object(&several);
         let response = deny.evaluate(&request);
-        assert_eq!(response.decision(), Decision::ExplicitDeny, "{operator}: the Deny applies");
+        assert_eq!(
+            response.decision(),
+            Decision::ExplicitDeny,
+            "{operator}: the Deny applies"
+        );
         let explanation = response.explanation();
         assert_eq!(explanation.decided_by[0].sid.as_deref(), Some("Guard"));
         let text = explanation.to_string();
@@ -81,12 +96,24 @@ fn c7_bare_operator_on_several_values_fails_closed_by_default() {
         );
     }
     // One value (single, or a one-element list) is read as before.
-    let deny = allow_all_but(r#"{"StringEquals":{"aws:CalledVia":"athena.amazonaws.com"}}"#, Options::default());
-    let one = [("aws:CalledVia", ContextValue::from(vec!["glue.amazonaws.com"]))];
+    let deny = allow_all_but(
+        r#"{"StringEquals":{"aws:CalledVia":"athena.amazonaws.com"}}"#,
+        Options::default(),
+    );
+    let one = [(
+        "aws:CalledVia",
+        ContextValue::from(vec!["glue.amazonaws.com"]),
+    )];
     assert_eq!(deny.evaluate(&get_object(&one)).decision(), Decision::Allow);
     // The qualified forms are unaffected.
-    let any = allow_all_but(r#"{"ForAnyValue:StringEquals":{"aws:CalledVia":"lambda.amazonaws.com"}}"#, Options::default());
-    assert_eq!(any.evaluate(&get_object(&several)).decision(), Decision::Allow);
+    let any = allow_all_but(
+        r#"{"ForAnyValue:StringEquals":{"aws:CalledVia":"lambda.amazonaws.com"}}"#,
+        Options::default(),
+    );
+    assert_eq!(
+        any.evaluate(&get_object(&several)).decision(),
+        Decision::Allow
+    );
 }
 
 #[test]
@@ -99,14 +126,147 @@ fn c7_the_other_modes_stay_available() {
     let mut no_match = Options::default();
     no_match.bare_multi_value = BareMultiValue::NoMatch;
     assert_eq!(
-        allow_all_but(condition, no_match).evaluate(&get_object(&several)).decision(),
+        allow_all_but(condition, no_match)
+            .evaluate(&get_object(&several))
+            .decision(),
         Decision::Allow,
         "NoMatch switches the Deny off, as documented"
     );
     let mut any_value = Options::default();
     any_value.bare_multi_value = BareMultiValue::AnyValue;
     assert_eq!(
-        allow_all_but(condition, any_value).evaluate(&get_object(&several)).decision(),
+        allow_all_but(condition, any_value)
+            .evaluate(&get_object(&several))
+            .decision(),
         Decision::ExplicitDeny
     );
+}
+
+// ---------------------------------------------------------------------------
+// Item 7. C2: condition key names are case-insensitive, so two spellings of
+// one key are one key. Every path merges them into one multi-valued key
+// (never the last one silently winning); only ASCII letters fold, so a
+// non-ASCII look-alike never becomes an ASCII key.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+// ("Condition key names are not case-sensitive")
+// ---------------------------------------------------------------------------
+
+/// A Deny of anyone whose `team` tag is `red`, beside `Allow *`.
+fn deny_team_red() -> PolicySet {
+    allow_all_but(
+        r#"{"StringEquals":{"aws:PrincipalTag/team":"red"}}"#,
+        Options::default(),
+    )
+}
+
+fn values_of(request: &Request, key: &str) -> Vec<String> {
+    request
+        .context()
+        .get(key)
+        .map(|v| v.values().to_vec())
+        .unwrap_or_default()
+}
+
+#[test]
+fn c2_builder_merges_keys_that_differ_only_in_case() {
+    let request = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .context("aws:PrincipalTag/team", "red")
+        .context("aws:principaltag/TEAM", "blue")
+        .build();
+    assert_eq!(request.context().len(), 1);
+    assert_eq!(
+        values_of(&request, "AWS:PRINCIPALTAG/team"),
+        ["red", "blue"]
+    );
+    // The later spelling no longer hides the earlier value: the Deny's bare
+    // operator meets two values and fails closed (C7).
+    assert_eq!(
+        deny_team_red().evaluate(&request).decision(),
+        Decision::ExplicitDeny
+    );
+    // The same spelling twice merges too.
+    let twice = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .context("aws:TagKeys", "a")
+        .context("aws:TagKeys", vec!["b", "c"])
+        .build();
+    assert_eq!(values_of(&twice, "aws:tagkeys"), ["a", "b", "c"]);
+}
+
+#[test]
+fn c2_case_files_merge_keys_that_differ_only_in_case() {
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+        {"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}}]}"#;
+    for context in [
+        r#"{"aws:PrincipalTag/team":"red","aws:principaltag/team":"blue"}"#,
+        r#"{"aws:principaltag/team":"blue","aws:PrincipalTag/team":"red"}"#,
+        // The same spelling twice: JSON would keep the last value only.
+        r#"{"aws:PrincipalTag/team":"red","aws:PrincipalTag/team":"blue"}"#,
+        r#"{"aws:PrincipalTag/team":"blue","aws:PrincipalTag/team":["red"]}"#,
+    ] {
+        let line = format!(
+            r#"{{"id":"c","policies":[{{"kind":"identity","document":{policy}}}],
+                "request":{{"action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{context}}}}}"#
+        );
+        let case = iam_eval::case::Case::from_json(&line).expect("parses");
+        let request = case.build_request();
+        let mut values = values_of(&request, "aws:principaltag/team");
+        values.sort();
+        assert_eq!(values, ["blue", "red"], "{context}");
+        let result = case.run(&Options::default()).expect("runs");
+        assert_eq!(result.decision, Decision::ExplicitDeny, "{context}");
+    }
+}
+
+#[test]
+fn c2_simulator_context_entries_merge_keys_that_differ_only_in_case() {
+    let input: iam_eval::simulator::SimulateInput = serde_json::from_str(
+        r#"{
+      "PolicyInputList": ["{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalTag/team\":\"red\"}}}]}"],
+      "ActionNames": ["s3:GetObject"],
+      "ContextEntries": [
+        {"ContextKeyName": "aws:PrincipalTag/team", "ContextKeyValues": ["red"], "ContextKeyType": "string"},
+        {"ContextKeyName": "aws:principaltag/team", "ContextKeyValues": ["blue"], "ContextKeyType": "string"}
+      ]
+    }"#,
+    )
+    .unwrap();
+    let output = iam_eval::simulator::simulate(&input).unwrap();
+    assert_eq!(output.evaluation_results[0].eval_decision, "explicitDeny");
+}
+
+#[test]
+fn c2_unicode_look_alikes_are_not_folded_into_ascii_keys() {
+    // U+212A KELVIN SIGN lowercases to ASCII `k` under Unicode rules.
+    let kelvin = "aws:PrincipalTag/\u{212A}ey";
+    let allow = allow_only_if(
+        r#"{"StringEquals":{"aws:PrincipalTag/key":"admin"}}"#,
+        Options::default(),
+    );
+    let look_alike = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .context(kelvin, "admin")
+        .build();
+    assert_eq!(look_alike.context().get("aws:principaltag/key"), None);
+    assert_eq!(
+        allow.evaluate(&look_alike).decision(),
+        Decision::ImplicitDeny,
+        "a Kelvin-sign key is not the ASCII key the policy names"
+    );
+    // Beside the ASCII key, it stays a key of its own.
+    let both = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .context("aws:PrincipalTag/key", "admin")
+        .context(kelvin, "guest")
+        .build();
+    assert_eq!(both.context().len(), 2);
+    assert_eq!(values_of(&both, "AWS:PRINCIPALTAG/KEY"), ["admin"]);
+    assert_eq!(allow.evaluate(&both).decision(), Decision::Allow);
+    // ASCII case still folds.
+    let ascii = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .context("AWS:PRINCIPALTAG/KEY", "admin")
+        .build();
+    assert_eq!(allow.evaluate(&ascii).decision(), Decision::Allow);
+    // Non-ASCII letters are compared as written: `É` is not `é`.
+    let mut context = iam_eval::Context::new();
+    context.add("tag:caf\u{e9}", "1");
+    context.add("tag:CAF\u{c9}", "2");
+    assert_eq!(context.len(), 2);
 }
