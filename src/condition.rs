@@ -17,7 +17,7 @@ use crate::pattern::{Case, Pattern};
 use crate::request::{Context, ContextValue};
 use crate::variable::Variable;
 
-pub(crate) use value::{decode_base64, parse_date, parse_network, Decimal};
+pub(crate) use value::{decode_base64, parse_address, parse_date, parse_network, Decimal};
 
 /// Comparison for the numeric and date families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -416,7 +416,7 @@ impl Condition {
                 blobs.contains(&v)
             }
             Operands::Networks(networks) => {
-                let addr: IpAddr = value.parse().ok()?;
+                let addr: IpAddr = parse_address(value)?;
                 networks.iter().any(|n| n.contains(&addr))
             }
             Operands::Arns(arns) => {

@@ -270,3 +270,101 @@ fn c2_unicode_look_alikes_are_not_folded_into_ascii_keys() {
     context.add("tag:CAF\u{c9}", "2");
     assert_eq!(context.len(), 2);
 }
+
+// ---------------------------------------------------------------------------
+// Item 10. O6: an IPv4-mapped IPv6 address (what a dual-stack socket reports
+// for an IPv4 peer) is that IPv4 address, so IPv4 ranges apply to it. NAT64,
+// 6to4 and IPv4-compatible addresses name an IPv6 peer and stay IPv6.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress
+// (RFC 4291 §2.5.5.2, RFC 6052, RFC 3056)
+// ---------------------------------------------------------------------------
+
+fn source_ip(ip: &str) -> Request {
+    get_object(&[("aws:SourceIp", ContextValue::from(ip))])
+}
+
+#[test]
+fn o6_ipv4_mapped_addresses_meet_ipv4_ranges() {
+    let deny = allow_all_but(
+        r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
+        Options::default(),
+    );
+    for inside in [
+        "10.1.2.3",
+        "::ffff:10.1.2.3",
+        "::FFFF:10.1.2.3",
+        "::ffff:a01:203",
+        "0:0:0:0:0:ffff:10.1.2.3",
+    ] {
+        assert_eq!(
+            deny.evaluate(&source_ip(inside)).decision(),
+            Decision::ExplicitDeny,
+            "{inside} is inside 10.0.0.0/8"
+        );
+    }
+    for outside in [
+        "11.1.2.3",
+        "::ffff:11.1.2.3",
+        // NAT64 and 6to4 embed an IPv4 address but are an IPv6 peer's.
+        "64:ff9b::10.1.2.3",
+        "2002:a01:203::1",
+        // IPv4-compatible (deprecated): an IPv6 address.
+        "::10.1.2.3",
+    ] {
+        assert_eq!(
+            deny.evaluate(&source_ip(outside)).decision(),
+            Decision::Allow,
+            "{outside} is not inside 10.0.0.0/8"
+        );
+    }
+    // NotIpAddress: an allow-list that a mapped address no longer escapes.
+    let outside_office = allow_all_but(
+        r#"{"NotIpAddress":{"aws:SourceIp":["203.0.113.0/24"]}}"#,
+        Options::default(),
+    );
+    assert_eq!(
+        outside_office
+            .evaluate(&source_ip("::ffff:203.0.113.9"))
+            .decision(),
+        Decision::Allow
+    );
+    assert_eq!(
+        outside_office
+            .evaluate(&source_ip("::ffff:198.51.100.1"))
+            .decision(),
+        Decision::ExplicitDeny
+    );
+}
+
+#[test]
+fn o6_ipv4_mapped_policy_blocks_meet_ipv4_requests() {
+    let allow = allow_only_if(
+        r#"{"IpAddress":{"aws:SourceIp":"::ffff:10.0.0.0/104"}}"#,
+        Options::default(),
+    );
+    assert_eq!(
+        allow.evaluate(&source_ip("10.9.9.9")).decision(),
+        Decision::Allow
+    );
+    assert_eq!(
+        allow.evaluate(&source_ip("::ffff:10.9.9.9")).decision(),
+        Decision::Allow
+    );
+    assert_eq!(
+        allow.evaluate(&source_ip("11.0.0.1")).decision(),
+        Decision::ImplicitDeny
+    );
+    // An IPv6 block keeps meaning IPv6.
+    let v6 = allow_only_if(
+        r#"{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}"#,
+        Options::default(),
+    );
+    assert_eq!(
+        v6.evaluate(&source_ip("2001:db8::1")).decision(),
+        Decision::Allow
+    );
+    assert_eq!(
+        v6.evaluate(&source_ip("10.0.0.1")).decision(),
+        Decision::ImplicitDeny
+    );
+}
