@@ -10,6 +10,7 @@ use crate::compile::{CompiledPolicy, CompiledStatement, Position};
 use crate::condition::{Condition, Operands};
 use crate::eval::{walk, Blocker, Decision, Miss, StatementResult, Verdict};
 use crate::policy::{Effect, PolicyType};
+use crate::principal::CallerShape;
 use crate::request::{Context, Request};
 use crate::set::PolicySet;
 use crate::variable::{Unresolved, Variable};
@@ -258,6 +259,14 @@ fn summary(verdict: Verdict, request: &Request, decided_by: &[StatementRef]) -> 
         .map(ToString::to_string)
         .unwrap_or_default();
     match (verdict.decision, verdict.blocker) {
+        (Decision::Allow, _) if decided_by.is_empty() => {
+            let root = matches!(request.caller_shape(), Some(CallerShape::Root { .. }));
+            match request.principal() {
+                // E2: the root user needs no Allow in its own account.
+                Some(p) if root => format!("{what} is allowed: `{p}` is the account's root user, which has full access to its own account unless a policy denies it (E2)"),
+                _ => format!("{what} is allowed, though no statement names it"),
+            }
+        }
         (Decision::Allow, _) => format!("{what} is allowed by {first}"),
         (Decision::ExplicitDeny, _) => format!("{what} is explicitly denied by {first}"),
         (Decision::ImplicitDeny, blocker) => {
@@ -268,6 +277,10 @@ fn summary(verdict: Verdict, request: &Request, decided_by: &[StatementRef]) -> 
                 Some(Blocker::Session) => "the session policy does not allow it".to_owned(),
                 Some(Blocker::Scp { level }) => format!("no SCP at organization level {level} allows it"),
                 Some(Blocker::Rcp { level }) => format!("no RCP at organization level {level} allows it"),
+                Some(Blocker::UnreadableRequest) => match request.problem() {
+                    Some(problem) => format!("the request cannot be read, so nothing allows it: {problem}"),
+                    None => "the request cannot be read, so nothing allows it".to_owned(),
+                },
                 Some(Blocker::NoAllow) | None => "no statement allows it".to_owned(),
             };
             format!("{what} is implicitly denied: {why}")

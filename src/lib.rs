@@ -80,7 +80,7 @@ pub use origin::TextOrigin;
 pub use pattern::Wildcard;
 pub use policy::{Effect, PolicyType, UnknownPolicyType};
 pub use principal::PrincipalMatch;
-pub use request::{Context, ContextValue, Request, RequestBuilder};
+pub use request::{Context, ContextValue, Request, RequestBuilder, RequestError, RequestPart};
 pub use set::{validate, PolicySet, PolicySetBuilder, Report, Response};
 
 /// The README's examples, compiled and run as doc tests.

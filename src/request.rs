@@ -16,7 +16,7 @@ use std::fmt;
 
 use crate::action_keys::{ActionKey, ServiceKey};
 use crate::arn::{Arn, ArnOffsets, ArnText};
-use crate::principal::{Caller, CallerShape};
+use crate::principal::{principal_problem, Caller, CallerShape};
 
 /// The value of one context key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,6 +339,106 @@ pub struct Request {
     action_key: ActionKey,
     /// The principal classified once. Always `principal.map(CallerShape::of)`.
     caller: Option<CallerShape>,
+    /// Why the action cannot be read, if it cannot. Always
+    /// `action_problem(action)`.
+    action_problem: Option<&'static str>,
+    /// Why the principal cannot be read, if it cannot. Always
+    /// `principal.and_then(principal_problem)`.
+    principal_problem: Option<&'static str>,
+}
+
+/// Which part of a request cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum RequestPart {
+    /// The action.
+    Action,
+    /// The principal.
+    Principal,
+}
+
+impl fmt::Display for RequestPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RequestPart::Action => "action",
+            RequestPart::Principal => "principal",
+        })
+    }
+}
+
+/// A request this crate cannot read: an action that is not `service:Name`,
+/// or a principal that no AWS caller could be (issue 21, item 9). Such a
+/// request is never allowed: [`RequestBuilder::try_build`] refuses it, and
+/// evaluating it anyway turns what would have been an Allow into an
+/// implicit deny ([`crate::Blocker::UnreadableRequest`]); an applicable
+/// Deny still denies.
+///
+/// ```
+/// use iam_eval::{Decision, PolicySet, Request, RequestPart};
+/// let error = Request::builder("s3:Get Object", "*").try_build().unwrap_err();
+/// assert_eq!(error.part(), RequestPart::Action);
+/// assert_eq!(error.value(), "s3:Get Object");
+///
+/// let set = PolicySet::from_json(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)?;
+/// let request = Request::builder("s3:Get Object", "*").build();
+/// assert_eq!(set.evaluate(&request).decision(), Decision::ImplicitDeny);
+/// # Ok::<(), iam_eval::PolicyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("request {part} `{}`: {reason}", .value.escape_debug())]
+pub struct RequestError {
+    part: RequestPart,
+    value: String,
+    reason: &'static str,
+}
+
+impl RequestError {
+    /// The part that cannot be read.
+    pub fn part(&self) -> RequestPart {
+        self.part
+    }
+
+    /// The part's text, as given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// What is wrong with it, and what was expected.
+    pub fn reason(&self) -> &str {
+        self.reason
+    }
+}
+
+/// Why `action` is not an action a request can name, if it is not: AWS
+/// actions are `service:Name`, the service prefix made of ASCII letters,
+/// digits, `-` and `.`, the name of ASCII letters, digits, `-`, `_` and
+/// `.`, exactly one colon (A1, A2). White space, NUL, zero-width and other
+/// non-ASCII characters, wildcards, an empty part or a second colon make it
+/// unreadable rather than an action that merely matches nothing.
+///
+/// Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html>.
+fn action_problem(action: &str) -> Option<&'static str> {
+    let Some((service, name)) = action.split_once(':') else {
+        return Some("expected `service:Name`, such as `s3:GetObject`");
+    };
+    if service.is_empty() || name.is_empty() {
+        return Some(
+            "the service prefix and the action name must both be present, as in `s3:GetObject`",
+        );
+    }
+    if name.contains(':') {
+        return Some("an action has exactly one colon");
+    }
+    let service_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+    if !service.bytes().all(service_char) {
+        return Some("the service prefix holds only ASCII letters, digits, `-` and `.`");
+    }
+    let name_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.';
+    if !name.bytes().all(name_char) {
+        return Some("the action name holds only ASCII letters, digits, `-`, `_` and `.` (no white space, wildcards, control or non-ASCII characters)");
+    }
+    None
 }
 
 impl Request {
@@ -355,6 +455,8 @@ impl Request {
             service_key: ServiceKey::NONE,
             action_key: ActionKey::NONE,
             caller: None,
+            action_problem: None,
+            principal_problem: None,
         };
         request.derive_from_action();
         request.derive_from_resource();
@@ -367,6 +469,7 @@ impl Request {
         self.service_bit = crate::index::service_bit(&self.action);
         self.service_key = ServiceKey::of_action(&self.action);
         self.action_key = ActionKey::of_action(&self.action);
+        self.action_problem = action_problem(&self.action);
     }
 
     /// Recomputes the resource's ARN splits.
@@ -377,6 +480,33 @@ impl Request {
     /// Recomputes the principal's kind.
     fn derive_from_principal(&mut self) {
         self.caller = self.principal.as_deref().map(CallerShape::of);
+        self.principal_problem = self.principal.as_deref().and_then(principal_problem);
+    }
+
+    /// Why the request cannot be read (its action, then its principal), or
+    /// `None` when it can. An unreadable request is never allowed (see
+    /// [`RequestError`]).
+    pub fn problem(&self) -> Option<RequestError> {
+        if let Some(reason) = self.action_problem {
+            return Some(RequestError {
+                part: RequestPart::Action,
+                value: self.action.clone(),
+                reason,
+            });
+        }
+        let (principal, reason) = self.principal.as_ref().zip(self.principal_problem)?;
+        Some(RequestError {
+            part: RequestPart::Principal,
+            value: principal.clone(),
+            reason,
+        })
+    }
+
+    /// True when the request can be read; checked once per decision, the
+    /// reading itself done when the request was built.
+    #[inline]
+    pub(crate) fn is_readable(&self) -> bool {
+        self.action_problem.is_none() && self.principal_problem.is_none()
     }
 
     /// The resource, with the ARN splits found when the request was built.
@@ -547,9 +677,20 @@ impl RequestBuilder {
         self
     }
 
-    /// Finishes the request.
+    /// Finishes the request. A request that cannot be read is still built,
+    /// and is never allowed when evaluated ([`RequestError`]); use
+    /// [`RequestBuilder::try_build`] to refuse it instead.
     pub fn build(self) -> Request {
         self.request
+    }
+
+    /// Finishes the request, or says why it cannot be read: an action that
+    /// is not `service:Name`, or a principal no AWS caller could be.
+    pub fn try_build(self) -> Result<Request, RequestError> {
+        match self.request.problem() {
+            Some(error) => Err(error),
+            None => Ok(self.request),
+        }
     }
 }
 

@@ -368,3 +368,205 @@ fn o6_ipv4_mapped_policy_blocks_meet_ipv4_requests() {
         Decision::ImplicitDeny
     );
 }
+
+// ---------------------------------------------------------------------------
+// Item 9. A request the crate cannot read is never the basis of an Allow:
+// `try_build` refuses it, and evaluating it anyway turns an Allow into an
+// implicit deny whose explanation says what is wrong (a Deny still denies).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html (A1, A2)
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+// ---------------------------------------------------------------------------
+
+const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+
+const MALFORMED_ACTIONS: &[&str] = &[
+    "s3:GetObject\0",
+    "s3:Get\0Object",
+    "s3:Get Object",
+    "s3:GetObject ",
+    " s3:GetObject",
+    "s3:Get\u{200B}Object",
+    "s3:GetÖbject",
+    "s3:",
+    ":GetObject",
+    "s3:Get:Object",
+    "s3::GetObject",
+    "GetObject",
+    "",
+    ":",
+    "*",
+    "s3:*",
+    "s3:Get?bject",
+    "s\u{0430}3:GetObject",
+];
+
+#[test]
+fn malformed_actions_are_never_allowed() {
+    let set = PolicySet::from_json(ALLOW_ALL).unwrap();
+    for action in MALFORMED_ACTIONS {
+        let build = || Request::builder(*action, "arn:aws:s3:::b/k");
+        let error = build().try_build().expect_err(action);
+        assert_eq!(error.part(), iam_eval::RequestPart::Action, "{action:?}");
+        assert_eq!(error.value(), *action);
+        let request = build().build();
+        assert!(request.problem().is_some(), "{action:?}");
+        let response = set.evaluate(&request);
+        assert_eq!(response.decision(), Decision::ImplicitDeny, "{action:?}");
+        assert_eq!(
+            set.evaluate_unindexed(&request),
+            Decision::ImplicitDeny,
+            "{action:?}: the walk agrees"
+        );
+        let explanation = response.explanation();
+        assert_eq!(
+            explanation.blocked_by,
+            Some(iam_eval::Blocker::UnreadableRequest),
+            "{action:?}"
+        );
+        assert!(
+            explanation.summary.contains("cannot be read"),
+            "{}",
+            explanation.summary
+        );
+    }
+    // Well-formed actions, in any case, with digits, hyphens and dots.
+    for action in [
+        "s3:GetObject",
+        "S3:getobject",
+        "execute-api:Invoke",
+        "ec2-instance-connect:SendSSHPublicKey",
+        "aws-marketplace:ViewSubscriptions",
+        "es:ESHttpGet",
+    ] {
+        let request = Request::builder(action, "*").try_build().expect(action);
+        assert_eq!(
+            set.evaluate(&request).decision(),
+            Decision::Allow,
+            "{action}"
+        );
+    }
+}
+
+#[test]
+fn a_deny_still_denies_an_unreadable_request() {
+    let set = PolicySet::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+            {"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let request = Request::builder("s3:Get Object", "*").build();
+    assert_eq!(set.evaluate(&request).decision(), Decision::ExplicitDeny);
+}
+
+const MALFORMED_ROOTS: &[&str] = &[
+    "arn:aws:iam::*:root",
+    "arn:aws:iam:::root",
+    "arn:aws:iam:us-east-1:123456789012:root",
+    "arn:aws:iam::12345678901:root",
+    "arn:aws:iam::1234567890123:root",
+    "arn:aws:iam::12345678901a:root",
+    "arn:aws:iam::123456789012:root ",
+    "arn:aws:iam::123456789012:root\0",
+    "arn:aws:iam::123456789012:ro\u{200B}ot",
+    "arn:evil:iam::123456789012:root",
+    "arn::iam::123456789012:root",
+    "arn:aws:iam::123456789012",
+];
+
+#[test]
+fn malformed_root_principals_get_no_root_access() {
+    // No policy at all: only the root user of the account is allowed (E2).
+    let empty = PolicySet::builder().build();
+    let root = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .principal("arn:aws:iam::123456789012:root")
+        .resource_account("123456789012")
+        .try_build()
+        .unwrap();
+    assert_eq!(empty.evaluate(&root).decision(), Decision::Allow);
+    // An identity policy that allows: the request still may not be allowed.
+    let allow_all = PolicySet::from_json(ALLOW_ALL).unwrap();
+    for principal in MALFORMED_ROOTS {
+        let build = || {
+            Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+                .principal(*principal)
+                .resource_account("123456789012")
+        };
+        let error = build().try_build().expect_err(principal);
+        assert_eq!(
+            error.part(),
+            iam_eval::RequestPart::Principal,
+            "{principal:?}"
+        );
+        let request = build().build();
+        for set in [&empty, &allow_all] {
+            assert_eq!(
+                set.evaluate(&request).decision(),
+                Decision::ImplicitDeny,
+                "{principal:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn malformed_principals_are_refused_and_well_formed_ones_read() {
+    for bad in [
+        "",
+        " ",
+        "arn:aws:iam::123456789012:user/ alice",
+        "arn:aws:iam::123456789012:user/",
+        "arn:aws:iam::123456789012:group/admins",
+        "arn:aws:sts::123456789012:assumed-role/R",
+        "arn:aws:sts:us-east-1:123456789012:assumed-role/R/s",
+        "arn:aws:sts::123456789012:assumed-role/R/s:x",
+        "arn:aws:iam::123456789012:user/al*ce",
+        "arn:aws",
+        "lambda.amazonaws.com\n",
+        "123456789012\u{200B}",
+    ] {
+        let result = Request::builder("s3:GetObject", "*")
+            .principal(bad)
+            .try_build();
+        assert!(result.is_err(), "{bad:?} is refused");
+    }
+    for good in [
+        "arn:aws:iam::123456789012:root",
+        "arn:aws-cn:iam::123456789012:root",
+        "arn:aws-us-gov:iam::123456789012:user/path/alice+ops@example.com",
+        "arn:aws:iam::123456789012:role/service-role/R_1",
+        "arn:aws:sts::123456789012:assumed-role/Cognito_Auth/CognitoIdentityCredentials",
+        "arn:aws:sts::123456789012:federated-user/bob",
+        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        "123456789012",
+        "anonymous",
+        "lambda.amazonaws.com",
+        "cognito-identity.amazonaws.com",
+        "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+    ] {
+        let result = Request::builder("s3:GetObject", "*")
+            .principal(good)
+            .try_build();
+        assert!(result.is_ok(), "{good:?} is read: {result:?}");
+    }
+}
+
+#[test]
+fn unreadable_request_errors_say_what_and_where() {
+    let error = Request::builder("s3:Get\0Object", "*")
+        .try_build()
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.starts_with("request action `s3:Get\\0Object`"),
+        "{text}"
+    );
+    let error = Request::builder("s3:GetObject", "*")
+        .principal("arn:aws:iam::*:root")
+        .try_build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "request principal `arn:aws:iam::*:root`: the account of a principal ARN is 12 digits"
+    );
+}

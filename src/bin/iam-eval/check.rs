@@ -111,5 +111,12 @@ fn build_request(args: &Args) -> Result<Request, String> {
     if let Some(a) = &args.resource_account {
         builder = builder.resource_account(a.as_str());
     }
-    Ok(builder.build())
+    // A request that cannot be read is an error, not a decision.
+    builder.try_build().map_err(|e| {
+        let flag = match e.part() {
+            iam_eval::RequestPart::Action => "--action",
+            _ => "--principal",
+        };
+        format!("{flag}: {e}")
+    })
 }
