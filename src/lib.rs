@@ -53,6 +53,7 @@ mod index;
 mod json;
 mod limits;
 pub mod lint;
+mod never_applies;
 mod options;
 mod origin;
 mod parse;

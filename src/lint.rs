@@ -41,6 +41,7 @@
 mod conditions;
 mod grammar;
 mod keys;
+mod never_applies;
 mod permissive;
 mod resources;
 mod trust;
@@ -275,7 +276,6 @@ pub const CHECKS: &[Check] = &[
     check!("EMPTY_SID", Warning, "an empty `Sid`", GRAMMAR),
     check!("NULL_ENTRY", Warning, "a `null` entry in a list, ignored", GRAMMAR),
     check!("EMPTY_PRINCIPAL_LIST", Warning, "a principal list that names no one", PRINCIPAL),
-    check!("EMPTY_CONDITION_VALUES", Warning, "an empty condition value list: a plain operator never matches, a negated one always does", OPERATORS),
     check!("POLICY_WARNING", Warning, "any other warning `validate` reports", GRAMMAR),
     // 2. Variables.
     check!("VARIABLE_UNSUPPORTED_IN_VERSION", Error, "`${…}` in a 2008-10-17 or Version-less policy, where it is literal text", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-variable-unsupported-in-version"),
@@ -307,7 +307,20 @@ pub const CHECKS: &[Check] = &[
     check!("WRITE_ACTION_ON_ALL_RESOURCES", Warning, "a Put/Delete/Create/Update/Set/Attach action on `\"Resource\": \"*\"`", RESOURCE),
     check!("WILDCARD_PRINCIPAL_WITHOUT_CONDITION", SecurityWarning, "`Principal: *` in an Allow with no condition", PRINCIPAL),
     check!("REDUNDANT_STATEMENT", Suggestion, "an Allow already granted by an unconditioned `*`/`service:*` on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-redundant-statement"),
+    // 8. Statements that can never take effect as written (SECURITY_WARNING in a Deny).
+    check!("EMPTY_CONDITION_VALUES", Warning, "an empty condition value list: a plain operator never matches, a negated one always does", OPERATORS),
+    check!("UNKNOWN_CONDITION_KEY", Warning, "an `aws:` key that is not a global condition key, or a key padded with white space: no request carries it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"),
+    check!("EMPTY_CONDITION_KEY", Warning, "an empty condition key: no request carries it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"),
+    check!("ARN_VALUE_NOT_AN_ARN", Warning, "an ARN operator value with fewer than six parts never matches an ARN", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN"),
+    check!("PRINCIPAL_NAMES_NO_ONE", Warning, "`\"Principal\": {}` names no one, so the statement never applies", PRINCIPAL),
 ];
+
+/// Whether `key` is an `aws:` key that is not one of AWS's global condition
+/// keys (the table in `keys`), so no request carries it.
+pub(crate) fn is_unknown_global_key(key: &str) -> bool {
+    key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
+        && keys::is_known_key(key) == Some(false)
+}
 
 /// The check with `code`, if there is one.
 pub fn check(code: &str) -> Option<&'static Check> {
@@ -334,6 +347,7 @@ pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Fin
         resources::check(&mut cx, &document);
         trust::check(&mut cx, &document);
         permissive::check(&mut cx, &document);
+        never_applies::check(&mut cx, &document);
     }
     let mut findings = cx.findings;
     findings.sort_by(|a, b| {

@@ -570,3 +570,157 @@ fn unreadable_request_errors_say_what_and_where() {
         "request principal `arn:aws:iam::*:root`: the account of a principal ARN is 12 digits"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Item 12. Deny statements that can never apply get a diagnostic: `validate`
+// warns, `lint` reports SECURITY_WARNING for a Deny (WARNING for an Allow).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+// ---------------------------------------------------------------------------
+
+fn statement(effect: &str, body: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"{effect}","Action":"s3:GetObject","Resource":"*",{body}}}]}}"#
+    )
+}
+
+/// (body, kind, lint code, JSON path).
+const NEVER_APPLIES: &[(&str, iam_eval::WarningKind, &str, &str)] = &[
+    (
+        r#""Condition":{"StringEquals":{"aws:SoruceVpc":"vpc-1"}}"#,
+        iam_eval::WarningKind::UnknownConditionKey,
+        "UNKNOWN_CONDITION_KEY",
+        "Statement[0].Condition.StringEquals.aws:SoruceVpc",
+    ),
+    (
+        r#""Condition":{"IpAddress":{"aws:SourceIp ":"10.0.0.0/8"}}"#,
+        iam_eval::WarningKind::UnknownConditionKey,
+        "UNKNOWN_CONDITION_KEY",
+        r#"Statement[0].Condition.IpAddress["aws:SourceIp "]"#,
+    ),
+    (
+        r#""Condition":{"StringEquals":{" s3:prefix":"home/"}}"#,
+        iam_eval::WarningKind::UnknownConditionKey,
+        "UNKNOWN_CONDITION_KEY",
+        r#"Statement[0].Condition.StringEquals[" s3:prefix"]"#,
+    ),
+    (
+        r#""Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:sns:topic"}}"#,
+        iam_eval::WarningKind::ArnValueNotAnArn,
+        "ARN_VALUE_NOT_AN_ARN",
+        "Statement[0].Condition.ArnLike.aws:SourceArn",
+    ),
+    (
+        r#""Condition":{"ArnEquals":{"aws:PrincipalArn":["arn:aws:iam::123456789012:role/R","role/R"]}}"#,
+        iam_eval::WarningKind::ArnValueNotAnArn,
+        "ARN_VALUE_NOT_AN_ARN",
+        "Statement[0].Condition.ArnEquals.aws:PrincipalArn[1]",
+    ),
+    (
+        r#""Principal":{}"#,
+        iam_eval::WarningKind::PrincipalNamesNoOne,
+        "PRINCIPAL_NAMES_NO_ONE",
+        "Statement[0].Principal",
+    ),
+    (
+        r#""Condition":{"StringEquals":{"":"x"}}"#,
+        iam_eval::WarningKind::EmptyConditionKey,
+        "EMPTY_CONDITION_KEY",
+        r#"Statement[0].Condition.StringEquals[""]"#,
+    ),
+    (
+        r#""Condition":{"StringEquals":{"aws:PrincipalTag/team":[]}}"#,
+        iam_eval::WarningKind::EmptyConditionValues,
+        "EMPTY_CONDITION_VALUES",
+        "Statement[0].Condition.StringEquals.aws:PrincipalTag/team",
+    ),
+];
+
+#[test]
+fn deny_statements_that_never_apply_are_diagnosed() {
+    use iam_eval::lint::{lint, FindingType, LintConfig};
+    for &(body, kind, code, path) in NEVER_APPLIES {
+        let policy_type = if body.starts_with(r#""Principal""#) {
+            PolicyType::Resource
+        } else {
+            PolicyType::Identity
+        };
+        for (effect, finding_type) in [
+            ("Deny", FindingType::SecurityWarning),
+            ("Allow", FindingType::Warning),
+        ] {
+            let text = statement(effect, body);
+            let report = iam_eval::validate(&text, policy_type, &Options::default());
+            assert!(report.is_valid(), "{text}: {:?}", report.errors);
+            let warning = report
+                .warnings
+                .iter()
+                .find(|w| w.kind() == kind)
+                .unwrap_or_else(|| panic!("{text}: no {kind:?} in {:?}", report.warnings));
+            assert_eq!(warning.location().path(), path, "{text}");
+            // The parser words the empty value list's warning itself.
+            let worded_here = !matches!(
+                kind,
+                iam_eval::WarningKind::ArnValueNotAnArn
+                    | iam_eval::WarningKind::EmptyConditionValues
+            );
+            if effect == "Deny" && worded_here {
+                assert!(
+                    warning.message().contains("this Deny never applies"),
+                    "{text}: {}",
+                    warning.message()
+                );
+            }
+            let findings = lint(&text, policy_type, &LintConfig::default());
+            let finding = findings
+                .iter()
+                .find(|f| f.issue_code == code)
+                .unwrap_or_else(|| panic!("{text}: no {code} in {findings:?}"));
+            assert_eq!(finding.finding_type, finding_type, "{text}");
+            assert_eq!(finding.locations[0].path, path, "{text}");
+            assert_eq!(
+                findings.iter().filter(|f| f.issue_code == code).count(),
+                1,
+                "{text}: reported once"
+            );
+        }
+    }
+}
+
+#[test]
+fn conditions_that_can_apply_are_not_flagged() {
+    use iam_eval::lint::{lint, LintConfig};
+    for body in [
+        r#""Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}"#,
+        r#""Condition":{"StringEquals":{"AWS:PRINCIPALTAG/team":"x"}}"#,
+        r#""Condition":{"StringEquals":{"s3:prefix":"home/"}}"#,
+        r#""Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:sns:*:*:topic"}}"#,
+        r#""Condition":{"ArnLike":{"aws:SourceArn":"*"}}"#,
+        r#""Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/${aws:PrincipalTag/role}"}}"#,
+        r#""Condition":{"StringLike":{"aws:SourceArn":"topic"}}"#,
+    ] {
+        let text = statement("Deny", body);
+        let report = iam_eval::validate(&text, PolicyType::Identity, &Options::default());
+        assert!(report.warnings.is_empty(), "{text}: {:?}", report.warnings);
+        let findings = lint(&text, PolicyType::Identity, &LintConfig::default());
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.finding_type != iam_eval::lint::FindingType::SecurityWarning),
+            "{text}: {findings:?}"
+        );
+    }
+    // A negated operator on an unknown key is always true: still flagged,
+    // and the message says it restricts nothing.
+    let text = statement(
+        "Deny",
+        r#""Condition":{"StringNotEquals":{"aws:SoruceVpc":"vpc-1"}}"#,
+    );
+    let report = iam_eval::validate(&text, PolicyType::Identity, &Options::default());
+    assert!(
+        report.warnings[0].message().contains("always true"),
+        "{:?}",
+        report.warnings
+    );
+}

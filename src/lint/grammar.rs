@@ -73,9 +73,14 @@ fn warning_code(kind: WarningKind) -> Option<&'static str> {
         WarningKind::EmptySid => Some("EMPTY_SID"),
         WarningKind::NullEntry => Some("NULL_ENTRY"),
         WarningKind::EmptyPrincipalList => Some("EMPTY_PRINCIPAL_LIST"),
-        WarningKind::EmptyConditionValues => Some("EMPTY_CONDITION_VALUES"),
         // ALLOW_WITH_NOT_ACTION reports it with a better message.
         WarningKind::AllowWithNotAction => None,
+        // Check 8 reports these, as security warnings in a Deny.
+        WarningKind::EmptyConditionValues
+        | WarningKind::UnknownConditionKey
+        | WarningKind::EmptyConditionKey
+        | WarningKind::ArnValueNotAnArn
+        | WarningKind::PrincipalNamesNoOne => None,
         #[allow(
             unreachable_patterns,
             reason = "kinds added to WarningKind later get the generic code"

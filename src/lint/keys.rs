@@ -122,6 +122,7 @@ const AWS_KEYS: &[&str] = &[
     "aws:ec2instancesourceprivateipv4",
     "aws:ec2instancesourcevpc",
     "aws:assumedroot",
+    "aws:chatbotsourcearn",
 ];
 
 /// `aws:` key families with a tag or attribute name after the slash.
