@@ -724,3 +724,257 @@ fn conditions_that_can_apply_are_not_flagged() {
         report.warnings
     );
 }
+
+// ---------------------------------------------------------------------------
+// Item 13. Messages that say where and what is expected.
+// ---------------------------------------------------------------------------
+
+fn iam_eval(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iam-eval"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run iam-eval");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or_default())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("wait")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch file under the target directory, unique to this test.
+fn scratch(name: &str, contents: &[u8]) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile_requests");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+// E2. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+#[test]
+fn the_root_users_allow_says_why() {
+    let set = PolicySet::builder().build();
+    let request = Request::builder("s3:GetObject", "arn:aws:s3:::b/k")
+        .principal("arn:aws:iam::123456789012:root")
+        .build();
+    let response = set.evaluate(&request);
+    assert_eq!(response.decision(), Decision::Allow);
+    let summary = response.explanation().summary;
+    assert!(!summary.trim_end().ends_with("allowed by"), "{summary}");
+    assert!(summary.contains("root user"), "{summary}");
+    assert!(summary.contains("(E2)"), "{summary}");
+}
+
+const CASE_POLICY: &str = r#"[{"kind":"identity","document":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}}]"#;
+
+fn case_line(id: &str, context: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","policies":{CASE_POLICY},"request":{{"action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{context}}},"expected":"Allow"}}"#
+    )
+}
+
+#[test]
+fn batch_reports_a_line_that_is_not_utf8_and_runs_the_rest() {
+    let mut input = Vec::new();
+    // A byte-order mark before line 1 is not an error.
+    input.extend_from_slice("\u{feff}".as_bytes());
+    input.extend_from_slice(case_line("first", "{}").as_bytes());
+    input.push(b'\n');
+    input.extend_from_slice(b"{\"id\":\"bad\xff\"}\n");
+    input.extend_from_slice(case_line("third", "{}").as_bytes());
+    input.push(b'\n');
+    let out = iam_eval(&["batch", "-"], Some(&input));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].contains(r#""id":"first""#), "{stdout}");
+    assert!(lines[1].contains(r#""line":2"#), "{stdout}");
+    assert!(lines[1].contains("not UTF-8"), "{stdout}");
+    assert!(lines[2].contains(r#""id":"third""#), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("2 passed, 0 failed, 1 errors"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_numeric_context_value_names_its_key_and_what_is_expected() {
+    let line = case_line("n", r#"{"s3:max-keys":10}"#);
+    let error = iam_eval::case::Case::from_json(&line).unwrap_err();
+    assert!(!error.contains("untagged"), "{error}");
+    assert!(error.contains("`s3:max-keys`"), "{error}");
+    assert!(error.contains("a string or an array of strings"), "{error}");
+    assert!(error.contains("column"), "{error}");
+    let line = case_line("n", r#"{"aws:TagKeys":["a",1]}"#);
+    let error = iam_eval::case::Case::from_json(&line).unwrap_err();
+    assert!(
+        error.contains("index 1 of context key `aws:TagKeys`"),
+        "{error}"
+    );
+    // Through the CLI, the line is named too.
+    let input = format!("\n{}\n", case_line("n", r#"{"s3:max-keys":10}"#));
+    let out = iam_eval(&["batch", "-"], Some(input.as_bytes()));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains(r#""line":2"#), "{stdout}");
+    assert!(stdout.contains("line 2: "), "{stdout}");
+}
+
+#[test]
+fn check_says_what_is_wrong_with_its_request() {
+    let policy = scratch("allow-all.json", ALLOW_ALL.as_bytes());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--policy", policy.as_str(), "--resource", "*"];
+        args.extend_from_slice(extra);
+        iam_eval(&args, None)
+    };
+    let out = run(&["--action", "s3:GetObject", "--context", "=x"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("--context `=x`"), "{stderr}");
+    assert!(stderr.contains("KEY=VALUE"), "{stderr}");
+
+    let out = run(&["--action", "s3:Get Object"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unreadable request is an error"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--action: request action `s3:Get Object`"),
+        "{stderr}"
+    );
+
+    let out = run(&[
+        "--action",
+        "s3:GetObject",
+        "--principal",
+        "arn:aws:iam::*:root",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--principal: "),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Keys that differ only in case merge, as in the library (C2).
+    let deny = scratch(
+        "deny-red.json",
+        br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}}]}"#,
+    );
+    let out = iam_eval(
+        &[
+            "check",
+            "--policy",
+            &deny,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "*",
+            "--context",
+            "aws:PrincipalTag/team=red",
+            "--context",
+            "AWS:principaltag/TEAM=blue",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).starts_with("ExplicitDeny"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // A policy file with a byte-order mark reads as the policy.
+    let mut with_bom = "\u{feff}".as_bytes().to_vec();
+    with_bom.extend_from_slice(ALLOW_ALL.as_bytes());
+    let bom = scratch("bom.json", &with_bom);
+    let out = iam_eval(
+        &[
+            "check",
+            "--policy",
+            &bom,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "*",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_login_file_that_is_an_array_says_what_a_login_file_is() {
+    let logins = scratch(
+        "logins.json",
+        br#"[{"identityId":"us-east-1:1111"},{"identityId":"us-east-1:2222"}]"#,
+    );
+    let out = iam_eval(
+        &[
+            "cognito",
+            "--pool",
+            "fixtures/cognito/notes-app-pool.json",
+            "--login",
+            &logins,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::b/k",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("holds an array"), "{stderr}");
+    assert!(stderr.contains("one JSON object"), "{stderr}");
+    assert!(stderr.contains("repeat --login"), "{stderr}");
+}
+
+#[test]
+fn the_crates_own_byte_limit_is_not_called_an_aws_quota() {
+    use iam_eval::lint::{lint, LintConfig};
+    let mut config = LintConfig::default();
+    config.options.limits.max_policy_bytes = 64;
+    let findings = lint(ALLOW_ALL, PolicyType::Identity, &config);
+    let finding = findings
+        .iter()
+        .find(|f| f.finding_type == iam_eval::lint::FindingType::Error)
+        .expect("an error");
+    assert_eq!(finding.issue_code, "SAFETY_LIMIT_EXCEEDED");
+    assert!(
+        !finding.learn_more_link.contains("quotas"),
+        "{}",
+        finding.learn_more_link
+    );
+    assert!(
+        finding.message.contains("not an AWS quota"),
+        "{}",
+        finding.message
+    );
+    // AWS's own quota keeps the AWS link.
+    let big = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{}"}}}}"#,
+        "b".repeat(3000)
+    );
+    let findings = lint(&big, PolicyType::Trust, &LintConfig::default());
+    let quota = findings
+        .iter()
+        .find(|f| f.issue_code == "LIMIT_EXCEEDED")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert!(quota.learn_more_link.contains("quotas"));
+}

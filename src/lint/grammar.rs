@@ -16,7 +16,11 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     for error in &report.errors {
         let code = error_code(error.kind());
         let at = at(cx, error.location());
-        cx.report_as(FindingType::Error, code, error.kind().to_string(), &[at]);
+        let mut message = error.kind().to_string();
+        if code == "SAFETY_LIMIT_EXCEEDED" {
+            message.push_str(" (a bound this crate sets on its own work, configurable in `Limits`; not an AWS quota)");
+        }
+        cx.report_as(FindingType::Error, code, message, &[at]);
     }
     for warning in &report.warnings {
         let Some(code) = warning_code(warning.kind()) else {
@@ -54,7 +58,12 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
         PolicyErrorKind::Variable(_) => "INVALID_VARIABLE",
         PolicyErrorKind::VariableNotAllowed { .. } => "VARIABLE_UNSUPPORTED_IN_ELEMENT",
         PolicyErrorKind::Character(_) => "INVALID_CHARACTER",
-        PolicyErrorKind::Limit { .. } => "LIMIT_EXCEEDED",
+        // AWS's size quotas count non-white-space characters (L1); the
+        // other limits are this crate's own bounds on its work.
+        PolicyErrorKind::Limit { what, .. } if what.starts_with("non-whitespace") => {
+            "LIMIT_EXCEEDED"
+        }
+        PolicyErrorKind::Limit { .. } => "SAFETY_LIMIT_EXCEEDED",
         #[allow(
             unreachable_patterns,
             reason = "kinds added to PolicyErrorKind later get the generic code"
