@@ -11,7 +11,9 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -80,18 +82,150 @@ pub struct CaseRequest {
     #[serde(default)]
     pub resource_account: Option<String>,
     /// Context keys: a string, or an array of strings for a multi-valued key.
-    #[serde(default)]
+    /// A key written twice, in the same or another case, holds the values of
+    /// both (C2), as [`Context::add`](crate::Context::add) does.
+    #[serde(default, deserialize_with = "context_map")]
     pub context: BTreeMap<String, CaseValue>,
 }
 
 /// A context value in a case.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum CaseValue {
     /// A single value.
     One(String),
     /// A multi-valued key.
     Many(Vec<String>),
+}
+
+impl CaseValue {
+    fn into_values(self) -> Vec<String> {
+        match self {
+            CaseValue::One(v) => vec![v],
+            CaseValue::Many(vs) => vs,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseValue {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor { key: None })
+    }
+}
+
+/// Reads one context value, naming its key in errors: `#[serde(untagged)]`
+/// would say only "data did not match any variant".
+struct ValueVisitor<'k> {
+    key: Option<&'k str>,
+}
+
+impl<'de> de::Visitor<'de> for ValueVisitor<'_> {
+    type Value = CaseValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or an array of strings (write numbers and booleans in quotes, as AWS passes every context value as text)")?;
+        match self.key {
+            Some(key) => write!(f, " for context key `{key}`"),
+            None => Ok(()),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<CaseValue, E> {
+        Ok(CaseValue::One(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<CaseValue, E> {
+        Ok(CaseValue::One(v))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<CaseValue, A::Error> {
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element_seed(ElementSeed {
+            key: self.key,
+            index: values.len(),
+        })? {
+            values.push(value);
+        }
+        Ok(CaseValue::Many(values))
+    }
+}
+
+/// One string of a multi-valued context key.
+struct ElementSeed<'k> {
+    key: Option<&'k str>,
+    index: usize,
+}
+
+impl<'de> de::DeserializeSeed<'de> for ElementSeed<'_> {
+    type Value = String;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl de::Visitor<'_> for ElementSeed<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a string at index {}", self.index)?;
+        match self.key {
+            Some(key) => write!(f, " of context key `{key}`"),
+            None => Ok(()),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+}
+
+/// The context of a case: keys written twice (in any case) are merged.
+fn context_map<'de, D: de::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, CaseValue>, D::Error> {
+    struct MapVisitor;
+    impl<'de> de::Visitor<'de> for MapVisitor {
+        type Value = BTreeMap<String, CaseValue>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of context keys, each a string or an array of strings")
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out: BTreeMap<String, CaseValue> = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let value = map.next_value_seed(ValueSeed { key: &key })?;
+                match out.remove(&key) {
+                    None => {
+                        out.insert(key, value);
+                    }
+                    Some(earlier) => {
+                        // The same spelling twice: JSON would keep only the
+                        // last; both values are kept instead (C2).
+                        let mut values = earlier.into_values();
+                        values.extend(value.into_values());
+                        out.insert(key, CaseValue::Many(values));
+                    }
+                }
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(MapVisitor)
+}
+
+struct ValueSeed<'k> {
+    key: &'k str,
+}
+
+impl<'de> de::DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = CaseValue;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<CaseValue, D::Error> {
+        deserializer.deserialize_any(ValueVisitor {
+            key: Some(self.key),
+        })
+    }
 }
 
 /// What evaluating a case gave.
@@ -136,6 +270,7 @@ impl Case {
                 CaseValue::One(v) => ContextValue::Single(v.clone()),
                 CaseValue::Many(vs) => ContextValue::Multi(vs.clone()),
             };
+            // Keys that differ only in case are merged, not overwritten (C2).
             builder = builder.context(key, value);
         }
         builder.build()

@@ -651,7 +651,8 @@ impl Compiler<'_> {
         }
         Some(Condition {
             key: key.text.as_str().into(),
-            key_lower: key.text.to_lowercase().into(),
+            // ASCII case only, as the context folds keys (C2).
+            key_lower: key.text.to_ascii_lowercase().into(),
             operator,
             operands,
             sources: values.iter().map(|v| v.text.as_str().into()).collect(),

@@ -17,7 +17,7 @@ use crate::pattern::{Case, Pattern};
 use crate::request::{Context, ContextValue};
 use crate::variable::Variable;
 
-pub(crate) use value::{decode_base64, parse_date, parse_network, Decimal};
+pub(crate) use value::{decode_base64, parse_address, parse_date, parse_network, Decimal};
 
 /// Comparison for the numeric and date families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,6 +243,10 @@ pub(crate) enum Outcome {
     BadRequestValue,
     /// A policy value could not be read (L4). The statement fails closed.
     BadPolicyValue,
+    /// A bare operator met several request values and
+    /// [`BareMultiValue::FailClosed`] is in force (C7). The statement fails
+    /// closed.
+    SeveralValues,
 }
 
 impl Outcome {
@@ -325,8 +329,11 @@ impl Condition {
             SetQualifier::Bare => match values {
                 [single] => test(single),
                 _ => match options.bare_multi_value {
-                    // C7 ⚠: several values under a bare operator do not match,
-                    // unless one of them is unreadable: then fail closed.
+                    // C7 ⚠: AWS does not say what a bare operator does with
+                    // several values; the statement fails closed.
+                    BareMultiValue::FailClosed => Outcome::SeveralValues,
+                    // Several values do not match, unless one of them is
+                    // unreadable: then fail closed.
                     BareMultiValue::NoMatch => {
                         if values.iter().any(|v| test(v) == Outcome::BadRequestValue) {
                             Outcome::BadRequestValue
@@ -344,6 +351,7 @@ impl Condition {
                     match test(v) {
                         Outcome::True => {}
                         Outcome::False => return Outcome::False,
+                        Outcome::SeveralValues => outcome = Outcome::BadRequestValue,
                         bad @ (Outcome::BadRequestValue | Outcome::BadPolicyValue) => outcome = bad,
                     }
                 }
@@ -417,7 +425,7 @@ impl Condition {
                 blobs.contains(&v)
             }
             Operands::Networks(networks) => {
-                let addr: IpAddr = value.parse().ok()?;
+                let addr: IpAddr = parse_address(value)?;
                 networks.iter().any(|n| n.contains(&addr))
             }
             Operands::Arns(arns) => {
@@ -447,6 +455,7 @@ fn any_value(values: &[String], mut test: impl FnMut(&str) -> Outcome) -> Outcom
         match test(v) {
             Outcome::True => return Outcome::True,
             Outcome::False => {}
+            Outcome::SeveralValues => outcome = Outcome::BadRequestValue,
             bad @ (Outcome::BadRequestValue | Outcome::BadPolicyValue) => outcome = bad,
         }
     }

@@ -247,6 +247,16 @@ pub enum WarningKind {
     /// A date IAM accepts but this crate cannot read (L4); the condition
     /// fails closed.
     DateNotUnderstood,
+    /// A condition key no request carries: an `aws:` key that is not a
+    /// global condition key, or a key with white space around it.
+    UnknownConditionKey,
+    /// An empty condition key.
+    EmptyConditionKey,
+    /// An ARN operator value with fewer than six parts, which never
+    /// matches an ARN (O7).
+    ArnValueNotAnArn,
+    /// `"Principal": {}`: the statement names no one (G10).
+    PrincipalNamesNoOne,
 }
 
 /// A problem that does not stop the policy from compiling but that a careful

@@ -75,6 +75,9 @@ pub(crate) enum Miss {
     BadRequestValue(usize),
     /// The condition at this index has a policy value it cannot read (L4).
     BadPolicyValue(usize),
+    /// The bare condition at this index met several request values (C7,
+    /// [`crate::BareMultiValue::FailClosed`]).
+    SeveralValues(usize),
 }
 
 /// One statement's result.
@@ -281,6 +284,9 @@ pub(crate) fn evaluate_statement(
             Outcome::BadPolicyValue => {
                 failed_closed.get_or_insert(Miss::BadPolicyValue(index));
             }
+            Outcome::SeveralValues => {
+                failed_closed.get_or_insert(Miss::SeveralValues(index));
+            }
         }
     }
     match failed_closed {
@@ -357,6 +363,9 @@ pub enum Blocker {
         /// The organization level (0 = root).
         level: u32,
     },
+    /// The request cannot be read (its action or principal is malformed,
+    /// see [`crate::RequestError`]), so nothing may allow it.
+    UnreadableRequest,
 }
 
 /// The outcome of the whole flow.
@@ -604,7 +613,22 @@ where
             walker.record(policy.policy_type, statement.effect, result);
         }
     }
-    walker.finish(&prepared, participation)
+    refuse_unreadable(walker.finish(&prepared, participation), request)
+}
+
+/// A request that cannot be read is never allowed (issue 21, item 9): what
+/// would have been an Allow is an implicit deny; a Deny stays a Deny. The
+/// request was read when it was built, so this is one test per decision.
+#[inline(always)]
+fn refuse_unreadable(verdict: Verdict, request: &Request) -> Verdict {
+    if verdict.decision == Decision::Allow && !request.is_readable() {
+        return Verdict {
+            decision: Decision::ImplicitDeny,
+            blocker: Some(Blocker::UnreadableRequest),
+            ..verdict
+        };
+    }
+    verdict
 }
 
 /// The decision alone: like [`walk`], but visits only the statements that
@@ -618,14 +642,17 @@ pub(crate) fn decide(
 ) -> Verdict {
     let prepared = Prepared::new(request);
     let participation = Participation::for_caller(prepared.caller_shape());
-    if let [group] = groups {
-        if group.policy_type == PolicyType::Identity {
-            return decide_identity_only(policies, group, &prepared, participation, options);
+    let verdict = match groups {
+        [group] if group.policy_type == PolicyType::Identity => {
+            decide_identity_only(policies, group, &prepared, participation, options)
         }
-    }
-    let has_boundary = groups.iter().any(|g| g.policy_type == PolicyType::Boundary);
-    let prepared = prepared.with_boundary(has_boundary);
-    decide_layered(policies, groups, &prepared, participation, options)
+        _ => {
+            let has_boundary = groups.iter().any(|g| g.policy_type == PolicyType::Boundary);
+            let prepared = prepared.with_boundary(has_boundary);
+            decide_layered(policies, groups, &prepared, participation, options)
+        }
+    };
+    refuse_unreadable(verdict, request)
 }
 
 /// [`decide`] for sets of several groups or policy types: the walker's

@@ -10,6 +10,7 @@ use crate::compile::{CompiledPolicy, CompiledStatement, Position};
 use crate::condition::{Condition, Operands};
 use crate::eval::{walk, Blocker, Decision, Miss, StatementResult, Verdict};
 use crate::policy::{Effect, PolicyType};
+use crate::principal::CallerShape;
 use crate::request::{Context, Request};
 use crate::set::PolicySet;
 use crate::variable::{Unresolved, Variable};
@@ -115,6 +116,11 @@ pub enum Reason {
     /// the statement failed closed.
     #[serde(rename_all = "camelCase")]
     UnreadablePolicyValue(ConditionTrace),
+    /// A bare operator met a key with several request values, which AWS
+    /// says needs `ForAnyValue:` or `ForAllValues:`: the statement failed
+    /// closed (C7, [`crate::BareMultiValue::FailClosed`]).
+    #[serde(rename_all = "camelCase")]
+    SeveralRequestValues(ConditionTrace),
     /// `NotResource` has an unresolvable variable: the statement failed closed (R7).
     #[serde(rename_all = "camelCase")]
     NotResourceUnresolved {
@@ -260,6 +266,14 @@ fn summary(verdict: Verdict, request: &Request, decided_by: &[StatementRef]) -> 
         (Decision::Allow, _) if verdict.no_permission_needed => format!(
             "{what} is allowed: AWS requires no permission for this action, and no policy can deny it"
         ),
+        (Decision::Allow, _) if decided_by.is_empty() => {
+            let root = matches!(request.caller_shape(), Some(CallerShape::Root { .. }));
+            match request.principal() {
+                // E2: the root user needs no Allow in its own account.
+                Some(p) if root => format!("{what} is allowed: `{p}` is the account's root user, which has full access to its own account unless a policy denies it (E2)"),
+                _ => format!("{what} is allowed, though no statement names it"),
+            }
+        }
         (Decision::Allow, _) => format!("{what} is allowed by {first}"),
         (Decision::ExplicitDeny, _) => format!("{what} is explicitly denied by {first}"),
         (Decision::ImplicitDeny, blocker) => {
@@ -272,6 +286,10 @@ fn summary(verdict: Verdict, request: &Request, decided_by: &[StatementRef]) -> 
                 Some(Blocker::Session) => "the session policy does not allow it".to_owned(),
                 Some(Blocker::Scp { level }) => format!("no SCP at organization level {level} allows it"),
                 Some(Blocker::Rcp { level }) => format!("no RCP at organization level {level} allows it"),
+                Some(Blocker::UnreadableRequest) => match request.problem() {
+                    Some(problem) => format!("the request cannot be read, so nothing allows it: {problem}"),
+                    None => "the request cannot be read, so nothing allows it".to_owned(),
+                },
                 Some(Blocker::NoAllow) | None => "no statement allows it".to_owned(),
             };
             format!("{what} is implicitly denied: {why}")
@@ -359,6 +377,10 @@ fn reason(statement: &CompiledStatement, miss: Miss, request: &Request) -> Optio
             context,
         ))),
         Miss::BadPolicyValue(index) => Some(Reason::UnreadablePolicyValue(trace(
+            statement.conditions.get(index)?,
+            context,
+        ))),
+        Miss::SeveralValues(index) => Some(Reason::SeveralRequestValues(trace(
             statement.conditions.get(index)?,
             context,
         ))),
@@ -521,6 +543,10 @@ impl fmt::Display for Reason {
             Reason::UnreadablePolicyValue(t) => {
                 write!(f, "condition has a date IAM accepts but iam-eval cannot read, so the statement failed closed: {t}")
             }
+            Reason::SeveralRequestValues(t) => write!(
+                f,
+                "a bare operator cannot decide on several request values (use ForAnyValue: or ForAllValues:): {t}"
+            ),
             Reason::NotResourceUnresolved { unresolved } => write!(
                 f,
                 "NotResource has unresolved variables ({}), so the statement cannot be evaluated",

@@ -48,6 +48,7 @@ pub mod case;
 pub mod cognito;
 mod compile;
 mod condition;
+mod condition_keys;
 mod error;
 mod eval;
 mod explain;
@@ -56,6 +57,7 @@ mod json;
 mod limits;
 #[cfg(feature = "lint")]
 pub mod lint;
+mod never_applies;
 mod options;
 mod origin;
 mod parse;
@@ -85,7 +87,7 @@ pub use origin::TextOrigin;
 pub use pattern::Wildcard;
 pub use policy::{Effect, PolicyType, UnknownPolicyType};
 pub use principal::PrincipalMatch;
-pub use request::{Context, ContextValue, Request, RequestBuilder};
+pub use request::{Context, ContextValue, Request, RequestBuilder, RequestError, RequestPart};
 pub use set::{validate, PolicySet, PolicySetBuilder, Report, Response};
 
 /// The README's examples, compiled and run as doc tests (they use every

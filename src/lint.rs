@@ -41,6 +41,7 @@
 mod conditions;
 mod grammar;
 mod keys;
+mod never_applies;
 mod permissive;
 mod resources;
 mod trust;
@@ -268,7 +269,7 @@ pub const CHECKS: &[Check] = &[
     check!("VARIABLE_UNSUPPORTED_IN_ELEMENT", Error, "a policy variable in Action, Principal, a condition key or a non-string operator", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-variable-unsupported-in-element"),
     check!("INVALID_VARIABLE", Error, "a malformed `${…}` policy variable", VARIABLES),
     check!("INVALID_CHARACTER", Error, "a character IAM does not accept in policies", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"),
-    check!("LIMIT_EXCEEDED", Error, "one of iam-eval's own bounds against hostile input was exceeded (`Limits`)", GRAMMAR),
+    check!("SAFETY_LIMIT_EXCEEDED", Error, "a bound this crate sets on its own work (bytes, nesting, statements, values, wildcards) was exceeded; not an AWS quota", "https://docs.rs/iam-eval/latest/iam_eval/struct.Limits.html"),
     check!("POLICY_ERROR", Error, "any other error `validate` reports", GRAMMAR),
     check!("MISSING_VERSION", Warning, "no `Version`: variables are literal and newer features are off", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-missing-version"),
     check!("LEGACY_VERSION", Warning, "`Version` 2008-10-17: variables are literal", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"),
@@ -276,7 +277,6 @@ pub const CHECKS: &[Check] = &[
     check!("EMPTY_SID", Warning, "an empty `Sid`", GRAMMAR),
     check!("NULL_ENTRY", Warning, "a `null` entry in a list, ignored", GRAMMAR),
     check!("EMPTY_PRINCIPAL_LIST", Warning, "a principal list that names no one", PRINCIPAL),
-    check!("EMPTY_CONDITION_VALUES", Warning, "an empty condition value list: a plain operator never matches, a negated one always does", OPERATORS),
     check!("POLICY_WARNING", Warning, "any other warning `validate` reports", GRAMMAR),
     check!("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", Warning, "an identity policy, boundary or session policy larger than AWS stores for its attachment", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-policy-size-exceeds-identity-policy-quota"),
     check!("POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA", Warning, "a resource-based policy larger than its service stores", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-policy-size-exceeds-resource-policy-quota"),
@@ -314,6 +314,12 @@ pub const CHECKS: &[Check] = &[
     check!("WRITE_ACTION_ON_ALL_RESOURCES", Warning, "a Put/Delete/Create/Update/Set/Attach action on `\"Resource\": \"*\"`", RESOURCE),
     check!("WILDCARD_PRINCIPAL_WITHOUT_CONDITION", SecurityWarning, "`Principal: *` in an Allow with no condition", PRINCIPAL),
     check!("REDUNDANT_STATEMENT", Suggestion, "an Allow already granted by an unconditioned `*`/`service:*` on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-redundant-statement"),
+    // 8. Statements that can never take effect as written (SECURITY_WARNING in a Deny).
+    check!("EMPTY_CONDITION_VALUES", Warning, "an empty condition value list: a plain operator never matches, a negated one always does", OPERATORS),
+    check!("UNKNOWN_CONDITION_KEY", Warning, "an `aws:` key that is not a global condition key, or a key padded with white space: no request carries it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"),
+    check!("EMPTY_CONDITION_KEY", Warning, "an empty condition key: no request carries it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"),
+    check!("ARN_VALUE_NOT_AN_ARN", Warning, "an ARN operator value with fewer than six parts never matches an ARN", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN"),
+    check!("PRINCIPAL_NAMES_NO_ONE", Warning, "`\"Principal\": {}` names no one, so the statement never applies", PRINCIPAL),
 ];
 
 /// The check with `code`, if there is one.
@@ -341,6 +347,7 @@ pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Fin
         resources::check(&mut cx, &document);
         trust::check(&mut cx, &document);
         permissive::check(&mut cx, &document);
+        never_applies::check(&mut cx, &document);
     }
     let mut findings = cx.findings;
     findings.sort_by(|a, b| {
@@ -551,7 +558,15 @@ mod tests {
                 .code
                 .chars()
                 .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_'));
-            assert!(c.link.starts_with("https://docs.aws.amazon.com/"));
+            // Every check links to AWS's page for it, except a limit of this
+            // crate's own, which AWS does not have and must not be linked to
+            // AWS's quotas.
+            let own = c.code == "SAFETY_LIMIT_EXCEEDED";
+            assert!(
+                c.link.starts_with("https://docs.aws.amazon.com/") != own,
+                "{}",
+                c.code
+            );
         }
     }
 

@@ -7,13 +7,22 @@ use crate::limits::Limits;
 
 /// How a bare (unqualified) operator treats a multi-valued request key with
 /// more than one value (C7).
+///
+/// AWS documents only that multivalued keys "require a condition set
+/// operator"; what a bare operator does with several values is not
+/// written down, so the default fails closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum BareMultiValue {
+    /// The statement cannot be evaluated: a Deny applies and an Allow does
+    /// not, and the explanation says so. Default: a Deny whose bare
+    /// condition meets several values is never switched off, whichever
+    /// way AWS reads them.
+    #[default]
+    FailClosed,
     /// The condition does not match, as AWS was observed to behave
     /// (boogy/iam-policy-validator#161) and Access Analyzer's "Missing
-    /// qualifier" error implies. Default.
-    #[default]
+    /// qualifier" error implies. This switches a Deny off.
     NoMatch,
     /// Treat the operator as `ForAnyValue:` (what several peers do).
     AnyValue,
@@ -41,7 +50,8 @@ pub enum UnresolvedNotResource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
-    /// C7: bare operator on a key with several values. Default: no match.
+    /// C7: bare operator on a key with several values. Default: fail
+    /// closed (a Deny applies, an Allow does not).
     pub bare_multi_value: BareMultiValue,
     /// V2: substitute variables in `Bool` values, as the condition-operators
     /// page allows (the variables page does not). Default: true.

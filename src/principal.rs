@@ -52,6 +52,11 @@ impl<'a> Caller<'a> {
             let account = arn.account();
             let [_, service, _, _] = arn.head;
             let resource = arn.resource;
+            if matches!(service, "iam" | "sts") && iam_arn_problem(&arn).is_some() {
+                // Not a principal AWS could have authenticated: it names no
+                // one, least of all an account's root user.
+                return Caller::Other(text);
+            }
             match service {
                 "iam" if resource == "root" => return Caller::Root { account },
                 "iam" if resource.starts_with("user/") => {
@@ -211,6 +216,84 @@ impl CallerShape {
 
 fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why a request principal cannot be read, if it cannot (issue 21, item 9):
+/// empty; a character no principal has (control characters, white space,
+/// anything outside ASCII); `arn:` that is not an ARN; or an IAM or STS ARN
+/// that is not the shape of one ([`iam_arn_problem`]). Other text (a service
+/// principal, a provider, a canonical user id) is not judged: it matches
+/// only `*` and identical entries.
+///
+/// Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns>.
+pub(crate) fn principal_problem(text: &str) -> Option<&'static str> {
+    if text.is_empty() {
+        return Some("the principal is empty");
+    }
+    if text
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_control() || b.is_ascii_whitespace())
+    {
+        return Some("a principal holds no white space, control or non-ASCII characters");
+    }
+    if !text.starts_with("arn:") {
+        return None;
+    }
+    let Some(arn) = crate::arn::Arn::parse(text) else {
+        return Some(
+            "an ARN has six colon-separated parts: arn:partition:service:region:account:resource",
+        );
+    };
+    match arn.head {
+        [_, "iam" | "sts", _, _] => iam_arn_problem(&arn),
+        _ => None,
+    }
+}
+
+/// Why an IAM or STS ARN cannot name a principal: its partition is not an
+/// AWS partition (`aws`, `aws-cn`, `aws-us-gov`, …), it has a region (IAM
+/// and STS ARNs have none), its account is not 12 digits
+/// (`arn:aws:iam::*:root`, `arn:aws:iam:::root`), or its resource is not
+/// `root`, `user/…`, `role/…`, `assumed-role/ROLE/SESSION`,
+/// `federated-user/…` or a provider, each named with the characters IAM
+/// allows in names and paths.
+fn iam_arn_problem(arn: &crate::arn::Arn<'_>) -> Option<&'static str> {
+    let [partition, service, region, account] = arn.head;
+    let is_partition = partition.starts_with("aws")
+        && partition
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !is_partition {
+        return Some("the partition is not an AWS partition such as `aws`");
+    }
+    if !region.is_empty() {
+        return Some("IAM and STS principal ARNs have no region");
+    }
+    if !is_account_id(account) {
+        return Some("the account of a principal ARN is 12 digits");
+    }
+    let name_char = |b: u8| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b);
+    let resource = arn.resource;
+    let named =
+        |rest: &str| !rest.is_empty() && !rest.ends_with('/') && rest.bytes().all(name_char);
+    let shape = match service {
+        "iam" => {
+            resource == "root"
+                || ["user/", "role/", "oidc-provider/", "saml-provider/"]
+                    .iter()
+                    .any(|p| resource.strip_prefix(p).is_some_and(named))
+        }
+        _ => match resource.strip_prefix("assumed-role/") {
+            Some(rest) => rest
+                .split_once('/')
+                .is_some_and(|(role, session)| named(role) && named(session)),
+            None => resource.strip_prefix("federated-user/").is_some_and(named),
+        },
+    };
+    if !shape {
+        return Some("expected `root`, `user/NAME`, `role/NAME`, `assumed-role/ROLE/SESSION` or `federated-user/NAME` after the account");
+    }
+    None
 }
 
 /// What kind of `Principal` entry matched, which decides how a same-account

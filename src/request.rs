@@ -5,15 +5,18 @@
 //! authorizes request after request can also keep one `Request` and set
 //! what changes (`set_resource`, `Context::set`, …): that reuses its
 //! buffers, so once they are large enough nothing is allocated per request
-//! either. Context key names are lowercased when inserted, because IAM
-//! compares them case-insensitively (C2, V1).
+//! either. Context key names are compared without regard to ASCII case,
+//! because IAM compares them case-insensitively (C2, V1); only ASCII letters
+//! are folded, so a non-ASCII look-alike (the Kelvin sign `K`, U+212A,
+//! which Unicode lowercases to `k`) stays a key of its own and can never
+//! stand in for an ASCII key a policy names.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use crate::action_keys::{ActionKey, ServiceKey};
 use crate::arn::{Arn, ArnOffsets, ArnText};
-use crate::principal::{Caller, CallerShape};
+use crate::principal::{principal_problem, Caller, CallerShape};
 
 /// The value of one context key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,9 +79,11 @@ impl Context {
         Self::default()
     }
 
-    /// Sets `key` (case-insensitive) to `value`, replacing an earlier value.
+    /// Sets `key` (case-insensitive) to `value`, replacing an earlier value
+    /// of the key in any case. To give a key more values instead, as a
+    /// request that carries it twice does, use [`Context::add`].
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
-        let lower: Box<str> = key.to_lowercase().into();
+        let lower: Box<str> = key.to_ascii_lowercase().into();
         let value = value.into();
         if let Some(entry) = self.position(&lower).and_then(|i| self.entries.get_mut(i)) {
             *entry = (lower, key.into(), value);
@@ -102,6 +107,39 @@ impl Context {
             None => {}
         }
         self.entries.push((lower, key.into(), value));
+    }
+
+    /// Adds `value` to `key`: a key not yet set is set, and a key already
+    /// set in any case (`aws:PrincipalTag/team` and `aws:principaltag/team`)
+    /// becomes one multi-valued key holding the earlier values and then
+    /// these, so that neither spelling silently overwrites the other (C2).
+    /// A bare operator then meets several values, which fails closed by
+    /// default (C7). The key keeps its first spelling.
+    ///
+    /// ```
+    /// use iam_eval::{Context, ContextValue};
+    /// let mut context = Context::new();
+    /// context.add("aws:PrincipalTag/team", "blue");
+    /// context.add("aws:principaltag/TEAM", "red");
+    /// assert_eq!(context.len(), 1);
+    /// assert_eq!(context.get("aws:PrincipalTag/team"), Some(&ContextValue::from(vec!["blue", "red"])));
+    /// ```
+    pub fn add(&mut self, key: &str, value: impl Into<ContextValue>) {
+        let value = value.into();
+        let position = with_lowercase(key, |lower| self.position(lower));
+        let Some((_, _, existing)) = position.and_then(|i| self.entries.get_mut(i)) else {
+            self.insert(key, value);
+            return;
+        };
+        let mut values = match std::mem::replace(existing, ContextValue::Multi(Vec::new())) {
+            ContextValue::Single(v) => vec![v],
+            ContextValue::Multi(vs) => vs,
+        };
+        match value {
+            ContextValue::Single(v) => values.push(v),
+            ContextValue::Multi(vs) => values.extend(vs),
+        }
+        *existing = ContextValue::Multi(values);
     }
 
     /// Sets `key` to the single `value`. Unlike [`Context::insert`], a key
@@ -235,27 +273,25 @@ impl Context {
     }
 }
 
-/// Calls `f` with `key` lowercased as [`Context::insert`] stores keys: the
-/// key itself when it is already lowercase ASCII, a copy on the stack when
-/// it is short ASCII, and an allocated copy only otherwise.
+/// Calls `f` with `key` lowercased as [`Context::insert`] stores keys (ASCII
+/// letters only, see the module doc): the key itself when it has no ASCII
+/// capital, a copy on the stack when it is short, and an allocated copy
+/// only otherwise.
 fn with_lowercase<R>(key: &str, f: impl FnOnce(&str) -> R) -> R {
     const STACK: usize = 128;
-    if !key.is_ascii() || key.len() > STACK {
-        return f(&key.to_lowercase());
-    }
     if !key.bytes().any(|b| b.is_ascii_uppercase()) {
         return f(key);
     }
     let mut buffer = [0u8; STACK];
     let Some(lower) = buffer.get_mut(..key.len()) else {
-        return f(&key.to_lowercase());
+        return f(&key.to_ascii_lowercase());
     };
     lower.copy_from_slice(key.as_bytes());
     lower.make_ascii_lowercase();
     match std::str::from_utf8(lower) {
         Ok(lower) => f(lower),
-        // ASCII stays valid UTF-8; kept total rather than unwrapped.
-        Err(_) => f(&key.to_lowercase()),
+        // Changing ASCII bytes keeps UTF-8 valid; kept total rather than unwrapped.
+        Err(_) => f(&key.to_ascii_lowercase()),
     }
 }
 
@@ -303,6 +339,106 @@ pub struct Request {
     action_key: ActionKey,
     /// The principal classified once. Always `principal.map(CallerShape::of)`.
     caller: Option<CallerShape>,
+    /// Why the action cannot be read, if it cannot. Always
+    /// `action_problem(action)`.
+    action_problem: Option<&'static str>,
+    /// Why the principal cannot be read, if it cannot. Always
+    /// `principal.and_then(principal_problem)`.
+    principal_problem: Option<&'static str>,
+}
+
+/// Which part of a request cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum RequestPart {
+    /// The action.
+    Action,
+    /// The principal.
+    Principal,
+}
+
+impl fmt::Display for RequestPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RequestPart::Action => "action",
+            RequestPart::Principal => "principal",
+        })
+    }
+}
+
+/// A request this crate cannot read: an action that is not `service:Name`,
+/// or a principal that no AWS caller could be (issue 21, item 9). Such a
+/// request is never allowed: [`RequestBuilder::try_build`] refuses it, and
+/// evaluating it anyway turns what would have been an Allow into an
+/// implicit deny ([`crate::Blocker::UnreadableRequest`]); an applicable
+/// Deny still denies.
+///
+/// ```
+/// use iam_eval::{Decision, PolicySet, Request, RequestPart};
+/// let error = Request::builder("s3:Get Object", "*").try_build().unwrap_err();
+/// assert_eq!(error.part(), RequestPart::Action);
+/// assert_eq!(error.value(), "s3:Get Object");
+///
+/// let set = PolicySet::from_json(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)?;
+/// let request = Request::builder("s3:Get Object", "*").build();
+/// assert_eq!(set.evaluate(&request).decision(), Decision::ImplicitDeny);
+/// # Ok::<(), iam_eval::PolicyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("request {part} `{}`: {reason}", .value.escape_debug())]
+pub struct RequestError {
+    part: RequestPart,
+    value: String,
+    reason: &'static str,
+}
+
+impl RequestError {
+    /// The part that cannot be read.
+    pub fn part(&self) -> RequestPart {
+        self.part
+    }
+
+    /// The part's text, as given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// What is wrong with it, and what was expected.
+    pub fn reason(&self) -> &str {
+        self.reason
+    }
+}
+
+/// Why `action` is not an action a request can name, if it is not: AWS
+/// actions are `service:Name`, the service prefix made of ASCII letters,
+/// digits, `-` and `.`, the name of ASCII letters, digits, `-`, `_` and
+/// `.`, exactly one colon (A1, A2). White space, NUL, zero-width and other
+/// non-ASCII characters, wildcards, an empty part or a second colon make it
+/// unreadable rather than an action that merely matches nothing.
+///
+/// Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html>.
+fn action_problem(action: &str) -> Option<&'static str> {
+    let Some((service, name)) = action.split_once(':') else {
+        return Some("expected `service:Name`, such as `s3:GetObject`");
+    };
+    if service.is_empty() || name.is_empty() {
+        return Some(
+            "the service prefix and the action name must both be present, as in `s3:GetObject`",
+        );
+    }
+    if name.contains(':') {
+        return Some("an action has exactly one colon");
+    }
+    let service_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+    if !service.bytes().all(service_char) {
+        return Some("the service prefix holds only ASCII letters, digits, `-` and `.`");
+    }
+    let name_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.';
+    if !name.bytes().all(name_char) {
+        return Some("the action name holds only ASCII letters, digits, `-`, `_` and `.` (no white space, wildcards, control or non-ASCII characters)");
+    }
+    None
 }
 
 impl Request {
@@ -319,6 +455,8 @@ impl Request {
             service_key: ServiceKey::NONE,
             action_key: ActionKey::NONE,
             caller: None,
+            action_problem: None,
+            principal_problem: None,
         };
         request.derive_from_action();
         request.derive_from_resource();
@@ -331,6 +469,7 @@ impl Request {
         self.service_bit = crate::index::service_bit(&self.action);
         self.service_key = ServiceKey::of_action(&self.action);
         self.action_key = ActionKey::of_action(&self.action);
+        self.action_problem = action_problem(&self.action);
     }
 
     /// Recomputes the resource's ARN splits.
@@ -341,6 +480,33 @@ impl Request {
     /// Recomputes the principal's kind.
     fn derive_from_principal(&mut self) {
         self.caller = self.principal.as_deref().map(CallerShape::of);
+        self.principal_problem = self.principal.as_deref().and_then(principal_problem);
+    }
+
+    /// Why the request cannot be read (its action, then its principal), or
+    /// `None` when it can. An unreadable request is never allowed (see
+    /// [`RequestError`]).
+    pub fn problem(&self) -> Option<RequestError> {
+        if let Some(reason) = self.action_problem {
+            return Some(RequestError {
+                part: RequestPart::Action,
+                value: self.action.clone(),
+                reason,
+            });
+        }
+        let (principal, reason) = self.principal.as_ref().zip(self.principal_problem)?;
+        Some(RequestError {
+            part: RequestPart::Principal,
+            value: principal.clone(),
+            reason,
+        })
+    }
+
+    /// True when the request can be read; checked once per decision, the
+    /// reading itself done when the request was built.
+    #[inline]
+    pub(crate) fn is_readable(&self) -> bool {
+        self.action_problem.is_none() && self.principal_problem.is_none()
     }
 
     /// The resource, with the ARN splits found when the request was built.
@@ -498,9 +664,10 @@ impl RequestBuilder {
     }
 
     /// Adds a context key: a `&str`/`String` for a single value, a `Vec` for a
-    /// multi-valued key.
+    /// multi-valued key. A key given again, in any case, gains the new
+    /// values rather than losing the old ones ([`Context::add`]).
     pub fn context(mut self, key: &str, value: impl Into<ContextValue>) -> Self {
-        self.request.context.insert(key, value);
+        self.request.context.add(key, value);
         self
     }
 
@@ -510,9 +677,20 @@ impl RequestBuilder {
         self
     }
 
-    /// Finishes the request.
+    /// Finishes the request. A request that cannot be read is still built,
+    /// and is never allowed when evaluated ([`RequestError`]); use
+    /// [`RequestBuilder::try_build`] to refuse it instead.
     pub fn build(self) -> Request {
         self.request
+    }
+
+    /// Finishes the request, or says why it cannot be read: an action that
+    /// is not `service:Name`, or a principal no AWS caller could be.
+    pub fn try_build(self) -> Result<Request, RequestError> {
+        match self.request.problem() {
+            Some(error) => Err(error),
+            None => Ok(self.request),
+        }
     }
 }
 
@@ -613,7 +791,7 @@ mod tests {
         ] {
             assert_eq!(
                 with_lowercase(key, str::to_owned),
-                key.to_lowercase(),
+                key.to_ascii_lowercase(),
                 "{key}"
             );
         }

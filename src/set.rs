@@ -263,7 +263,9 @@ pub fn validate(text: &str, policy_type: PolicyType, options: &Options) -> Repor
         Err(errors) => {
             // Recompute warnings alongside the errors.
             let mut diags = Diagnostics::default();
-            let _ = parse_document(text, policy_type, &options.limits, &mut diags);
+            if let Some(document) = parse_document(text, policy_type, &options.limits, &mut diags) {
+                crate::never_applies::warn(&document, &mut diags);
+            }
             let (_, warnings) = split(diags, source, None);
             Report { errors, warnings }
         }
@@ -298,6 +300,7 @@ fn compile_policy(
         }
         return Err(errors);
     };
+    crate::never_applies::warn(&document, &mut diags);
     let policy = compile_document(
         &document,
         source,

@@ -195,7 +195,11 @@ pub fn simulate(input: &SimulateInput) -> Result<SimulateOutput, SimulateError> 
             if let Some(account) = resource_account {
                 builder = builder.resource_account(account);
             }
-            let request = builder.build();
+            // The simulator refuses input it cannot read (InvalidInput); so
+            // does this: a malformed action or caller is an error, not a result.
+            let request = builder
+                .try_build()
+                .map_err(|e| SimulateError(e.to_string()))?;
             let explanation = set.evaluate(&request).explanation();
             per_resource.push(resource_result(resource, &explanation));
         }
@@ -280,7 +284,8 @@ fn build_context(entries: &[ContextEntry]) -> Result<Context, SimulateError> {
                 )))
             }
         };
-        context.insert(&entry.context_key_name, value);
+        // A key given twice, in any case, holds the values of both (C2).
+        context.add(&entry.context_key_name, value);
     }
     Ok(context)
 }

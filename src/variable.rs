@@ -139,7 +139,8 @@ fn parse_variable(body: &str) -> Result<Variable, VariableError> {
     Ok(Variable {
         raw: Box::default(),
         key: name.into(),
-        key_lower: name.to_lowercase().into(),
+        // ASCII case only, as the context folds keys (C2).
+        key_lower: name.to_ascii_lowercase().into(),
         default: default.map(Into::into),
     })
 }

@@ -120,8 +120,8 @@ fn c7_bare_operator_with_unreadable_values_fails_closed() {
         .build();
     assert_eq!(
         set.evaluate(&readable).decision(),
-        Decision::Allow,
-        "C7: several readable values do not match"
+        Decision::ExplicitDeny,
+        "C7: several readable values fail closed by default too"
     );
 }
 

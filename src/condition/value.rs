@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::net::IpAddr;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv4Net};
 
 /// An exact decimal number. AWS does not document numeric precision (O2 ⚠),
 /// so nothing is rounded: `9007199254740993` and `9007199254740992` differ.
@@ -156,11 +156,38 @@ fn parse_zone(zone: &str) -> Option<FixedOffset> {
 }
 
 /// Parses an IP condition value: a CIDR block, or a bare address meaning
-/// `/32` (IPv4) or `/128` (IPv6) (O6).
+/// `/32` (IPv4) or `/128` (IPv6) (O6). A block inside the IPv4-mapped range
+/// `::ffff:0:0/96` is the IPv4 block it maps, so that it meets request
+/// addresses as [`parse_address`] reads them.
 pub(crate) fn parse_network(text: &str) -> Option<IpNet> {
-    text.parse::<IpNet>()
+    let network = text
+        .parse::<IpNet>()
         .ok()
-        .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
+        .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))?;
+    Some(match network {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.addr().to_ipv4_mapped() {
+            Some(v4) => Ipv4Net::new(v4, v6.prefix_len() - 96)
+                .map(IpNet::V4)
+                .unwrap_or(network),
+            None => network,
+        },
+        other => other,
+    })
+}
+
+/// Reads a request's IP address as `IpAddress`/`NotIpAddress` compare it
+/// (O6). An IPv4-mapped IPv6 address (`::ffff:10.1.2.3`, RFC 4291 §2.5.5.2)
+/// is what a dual-stack socket reports for an IPv4 peer: it is that IPv4
+/// address, and is compared as one, so IPv4 ranges in a Deny still apply
+/// to it. NAT64 (`64:ff9b::/96`, RFC 6052), 6to4 (`2002::/16`, RFC 3056) and
+/// the deprecated IPv4-compatible form (`::10.1.2.3`) are not translated:
+/// they are the addresses of an IPv6 peer (a translator or a tunnel), and
+/// AWS sees and compares that IPv6 address.
+pub(crate) fn parse_address(text: &str) -> Option<IpAddr> {
+    match text.parse::<IpAddr>().ok()? {
+        IpAddr::V6(v6) => Some(v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4)),
+        v4 => Some(v4),
+    }
 }
 
 /// Decodes standard base64 (padding optional), for `BinaryEquals` (O5).

@@ -10,7 +10,9 @@
 //!   documents as single-valued (S5). Only keys in the known table are
 //!   flagged.
 //! * `MISSING_QUALIFIER` (Access Analyzer's code): a bare operator on a
-//!   multivalued key matches nothing once the request has two values (C7).
+//!   multivalued key cannot decide once the request has two values (C7):
+//!   by default the statement then fails closed, so an Allow never applies
+//!   and a Deny always does.
 //!
 //! Cognito's `amr` key is left to `COGNITO_AMR_WITHOUT_FORANYVALUE` (check 6).
 
@@ -62,7 +64,7 @@ pub(super) fn check(cx: &mut Cx<'_>, document: &Document) {
                     cx.report(
                         "MISSING_QUALIFIER",
                         format!(
-                            "the request context key `{key}` has multiple values; a bare `{}` matches nothing once the request has two of them: use `ForAnyValue:` or `ForAllValues:`",
+                            "the request context key `{key}` has multiple values; a bare `{}` cannot decide once the request has two of them (by default the statement then fails closed: an Allow does not apply, a Deny does): use `ForAnyValue:` or `ForAllValues:`",
                             c.operator.text
                         ),
                         &at,

@@ -17,7 +17,9 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     for error in &report.errors {
         let code = error_code(error.kind());
         let at = at(cx, error.location());
-        cx.report_as(FindingType::Error, code, error.kind().to_string(), &[at]);
+        // A `Limit` error says itself that it is the crate's own bound (L1).
+        let message = error.kind().to_string();
+        cx.report_as(FindingType::Error, code, message, &[at]);
     }
     for warning in &report.warnings {
         let code = match warning.kind() {
@@ -62,7 +64,9 @@ fn error_code(kind: &PolicyErrorKind) -> &'static str {
         PolicyErrorKind::Variable(_) => "INVALID_VARIABLE",
         PolicyErrorKind::VariableNotAllowed { .. } => "VARIABLE_UNSUPPORTED_IN_ELEMENT",
         PolicyErrorKind::Character(_) => "INVALID_CHARACTER",
-        PolicyErrorKind::Limit { .. } => "LIMIT_EXCEEDED",
+        // AWS's size quotas are warnings (L1): a `Limit` error is always one
+        // of this crate's own bounds on its work.
+        PolicyErrorKind::Limit { .. } => "SAFETY_LIMIT_EXCEEDED",
         #[allow(
             unreachable_patterns,
             reason = "kinds added to PolicyErrorKind later get the generic code"
@@ -81,10 +85,15 @@ fn warning_code(kind: WarningKind) -> Option<&'static str> {
         WarningKind::EmptySid => Some("EMPTY_SID"),
         WarningKind::NullEntry => Some("NULL_ENTRY"),
         WarningKind::EmptyPrincipalList => Some("EMPTY_PRINCIPAL_LIST"),
-        WarningKind::EmptyConditionValues => Some("EMPTY_CONDITION_VALUES"),
         WarningKind::DateNotUnderstood => Some("TYPE_MISMATCH_DATE"),
         // ALLOW_WITH_NOT_ACTION reports it with a better message.
         WarningKind::AllowWithNotAction => None,
+        // Check 8 reports these, as security warnings in a Deny.
+        WarningKind::EmptyConditionValues
+        | WarningKind::UnknownConditionKey
+        | WarningKind::EmptyConditionKey
+        | WarningKind::ArnValueNotAnArn
+        | WarningKind::PrincipalNamesNoOne => None,
         #[allow(
             unreachable_patterns,
             reason = "kinds added to WarningKind later get the generic code"

@@ -4,7 +4,7 @@ use iam_eval::case::Case;
 use iam_eval::Options;
 use serde_json::json;
 
-use crate::{read_input, Exit};
+use crate::{read_input_bytes, Exit};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -17,17 +17,34 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
-    let text = read_input(&args.file)?;
+    let bytes = read_input_bytes(&args.file)?;
+    // A byte-order mark before the first case is not part of it.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
     let options = Options::default();
     let (mut passed, mut failed, mut errors) = (0usize, 0usize, 0usize);
-    for (index, line) in text.lines().enumerate() {
+    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        // One line that is not UTF-8 is that line's error; the rest still run.
+        let line = match std::str::from_utf8(raw) {
+            Ok(line) => line,
+            Err(e) => {
+                errors += 1;
+                let column = e.valid_up_to() + 1;
+                let error = format!(
+                    "line {} is not UTF-8: invalid byte at byte column {column}; expected one JSON case per line, encoded as UTF-8",
+                    index + 1
+                );
+                println!("{}", json!({"line": index + 1, "error": error}));
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
         let output = match Case::from_json(line) {
             Err(e) => {
                 errors += 1;
-                json!({"line": index + 1, "error": e})
+                json!({"line": index + 1, "error": format!("line {}: {e}", index + 1)})
             }
             Ok(case) => match case.run(&options) {
                 // Never a guessed decision: a case that cannot be evaluated says why.

@@ -1,6 +1,6 @@
 //! `iam-eval check`: one request against policy files.
 
-use iam_eval::{Context, ContextValue, PolicySetBuilder, PolicyType, Request};
+use iam_eval::{Context, PolicySetBuilder, PolicyType, Request};
 
 use crate::{read_input, Exit, LimitArgs};
 
@@ -93,18 +93,17 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
 fn build_request(args: &Args) -> Result<Request, String> {
     let mut context = Context::new();
     for entry in &args.context {
-        let (key, value) = entry
-            .split_once('=')
-            .ok_or_else(|| format!("--context `{entry}` is not KEY=VALUE"))?;
-        let merged = match context.get(key) {
-            None => ContextValue::Single(value.to_owned()),
-            Some(existing) => {
-                let mut values = existing.values().to_vec();
-                values.push(value.to_owned());
-                ContextValue::Multi(values)
-            }
-        };
-        context.insert(key, merged);
+        let (key, value) = entry.split_once('=').ok_or_else(|| {
+            format!("--context `{entry}` is not KEY=VALUE (e.g. `aws:SourceIp=203.0.113.9`)")
+        })?;
+        if key.trim().is_empty() {
+            return Err(format!(
+                "--context `{entry}` has no key before `=`; expected KEY=VALUE (e.g. `aws:SourceIp=203.0.113.9`)"
+            ));
+        }
+        // A key repeated, in any case, becomes multi-valued (C2), as in
+        // case files and the builder.
+        context.add(key, value);
     }
     let mut builder =
         Request::builder(args.action.as_str(), args.resource.as_str()).with_context(context);
@@ -114,5 +113,12 @@ fn build_request(args: &Args) -> Result<Request, String> {
     if let Some(a) = &args.resource_account {
         builder = builder.resource_account(a.as_str());
     }
-    Ok(builder.build())
+    // A request that cannot be read is an error, not a decision.
+    builder.try_build().map_err(|e| {
+        let flag = match e.part() {
+            iam_eval::RequestPart::Action => "--action",
+            _ => "--principal",
+        };
+        format!("{flag}: {e}")
+    })
 }

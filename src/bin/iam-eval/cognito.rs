@@ -91,8 +91,15 @@ fn requests(args: &Args) -> Result<Vec<Spec>, String> {
     for entry in &args.context {
         let (key, value) = entry
             .split_once('=')
-            .ok_or_else(|| format!("--context `{entry}` is not KEY=VALUE"))?;
-        match context.iter_mut().find(|(k, _)| k == key) {
+            .filter(|(key, _)| !key.trim().is_empty())
+            .ok_or_else(|| {
+                format!("--context `{entry}` is not KEY=VALUE with a key before `=` (e.g. `s3:prefix=home/`)")
+            })?;
+        // Keys are case-insensitive (C2): a key repeated in any case gains a value.
+        match context
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
             Some((_, existing)) => {
                 let mut values = existing.values().to_vec();
                 values.push(value.to_owned());
@@ -224,7 +231,8 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
     let mut all_allowed = true;
     let mut outputs = Vec::new();
     for file in &args.logins {
-        let login = Login::from_json(&read_input(file)?).map_err(|e| format!("{file}: {e}"))?;
+        let text = read_input(file)?;
+        let login = Login::from_json(&text).map_err(|e| login_error(file, &text, &e))?;
         let session = pool.sign_in(&login).map_err(|e| e.to_string())?;
         let decisions: Vec<Explanation> = requests
             .iter()
@@ -340,4 +348,17 @@ fn print_session(file: &str, session: &Session, decisions: &[Explanation]) {
         }
     }
     println!();
+}
+
+/// Why a login file cannot be read, saying what a login file holds when the
+/// file is of another shape altogether (an array of logins, say).
+fn login_error(file: &str, text: &str, error: &dyn std::fmt::Display) -> String {
+    let expected = "a login file is one JSON object such as {\"identityId\": \"us-east-1:…\", \"provider\": \"…\", \"claims\": {…}}";
+    match text.trim_start().chars().next() {
+        Some('[') => format!(
+            "{file}: the file holds an array, but {expected}; give each login its own file and repeat --login"
+        ),
+        Some('{') => format!("{file}: {error}"),
+        _ => format!("{file}: {error}; {expected}"),
+    }
 }

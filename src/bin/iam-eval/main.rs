@@ -104,11 +104,41 @@ impl LimitArgs {
 }
 
 /// Reads a file, or standard input for `-`.
-pub(crate) fn read_input(path: &str) -> Result<String, String> {
+/// Reads a file, or standard input for `-`, as bytes (for inputs read line
+/// by line, where one bad line must not stop the rest).
+pub(crate) fn read_input_bytes(path: &str) -> Result<Vec<u8>, String> {
     if path == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| format!("cannot read standard input: {e}"))
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(bytes)
     } else {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))
+        std::fs::read(path).map_err(|e| format!("cannot read `{path}`: {e}"))
     }
+}
+
+/// Reads a file, or standard input for `-`, as UTF-8 text without a
+/// leading byte-order mark (which editors hide and JSON does not allow).
+pub(crate) fn read_input(path: &str) -> Result<String, String> {
+    let bytes = read_input_bytes(path)?;
+    let name = if path == "-" {
+        "standard input".to_owned()
+    } else {
+        format!("`{path}`")
+    };
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e
+            .as_bytes()
+            .get(..at)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+            + 1;
+        format!(
+            "{name} is not UTF-8: invalid byte at line {line} (byte offset {at}); save it as UTF-8"
+        )
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.remove(0);
+    }
+    Ok(text)
 }
