@@ -5,6 +5,11 @@ use iam_eval::{Context, PolicySetBuilder, PolicyType, Request};
 use crate::{read_input, Exit, LimitArgs};
 
 #[derive(clap::Args)]
+// With no policy at all the answer is always "denied": ask for one instead.
+#[command(group = clap::ArgGroup::new("policy-files")
+    .args(["policies", "resource_policies", "trust_policies", "boundaries", "session_policies", "scps", "rcps"])
+    .multiple(true)
+    .required(true))]
 pub(crate) struct Args {
     /// Identity-based policy file (repeatable).
     #[arg(long = "policy", value_name = "FILE")]

@@ -60,7 +60,10 @@ impl From<Exit> for ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage(&error),
+    };
     let result = match cli.command {
         Command::Check(args) => check::run(*args),
         Command::Batch(args) => batch::run(args),
@@ -75,6 +78,19 @@ fn main() -> ExitCode {
             eprintln!("iam-eval: {message}");
             Exit::Error.into()
         }
+    }
+}
+
+/// Help and version go to standard output with status 0; a usage error
+/// (unknown flag, missing argument, bad value) to standard error with the
+/// status of every error, 1, so it is never read as "denied" (2).
+fn usage(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    // Printing can only fail on a closed stream, and then there is no one to tell.
+    let _ = error.print();
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+        _ => Exit::Error.into(),
     }
 }
 
@@ -103,7 +119,6 @@ impl LimitArgs {
     }
 }
 
-/// Reads a file, or standard input for `-`.
 /// Reads a file, or standard input for `-`, as bytes (for inputs read line
 /// by line, where one bad line must not stop the rest).
 pub(crate) fn read_input_bytes(path: &str) -> Result<Vec<u8>, String> {
