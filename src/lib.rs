@@ -61,6 +61,8 @@ mod per_user;
 mod policy;
 mod principal;
 mod request;
+#[cfg(feature = "service-data")]
+pub mod service_data;
 mod service_rules;
 pub mod services;
 mod set;
