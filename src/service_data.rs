@@ -50,8 +50,8 @@ pub struct ServiceData {
     /// ignored), each name once.
     keys: Vec<ConditionKey>,
     /// Condition keys with a placeholder (`aws:RequestTag/${TagKey}`), in
-    /// order of preference.
-    key_patterns: Vec<ConditionKey>,
+    /// order of preference, with their pieces.
+    key_patterns: Vec<(ConditionKey, Vec<template::Piece<'static>>)>,
     metadata: Metadata,
 }
 
@@ -363,9 +363,22 @@ impl ServiceData {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn condition_key(&self, name: &str) -> Option<ConditionKey> {
-        find(&self.keys, name, |k| k.name)
-            .or_else(|| self.key_patterns.iter().find(|k| k.matches(name)))
-            .copied()
+        if let Some(key) = find(&self.keys, name, |k| k.name) {
+            return Some(*key);
+        }
+        self.key_patterns
+            .iter()
+            .find(|(_, pieces)| {
+                // Most patterns differ from `name` in their first literal.
+                let head_fits = match pieces.first() {
+                    Some(template::Piece::Lit(head)) => name
+                        .get(..head.len())
+                        .is_some_and(|n| n.eq_ignore_ascii_case(head)),
+                    _ => true,
+                };
+                head_fits && template::matches(pieces, name, true, false)
+            })
+            .map(|(key, _)| *key)
     }
 
     /// Where this snapshot came from.

@@ -145,15 +145,23 @@ pub(super) fn parse(
     // (the global list, then services by prefix).
     all_keys.sort_by(|(a, ra), (b, rb)| cmp_ignore_case(a.name, b.name).then(ra.cmp(rb)));
     all_keys.dedup_by(|(later, _), (kept, _)| later.name.eq_ignore_ascii_case(kept.name));
-    let (mut key_patterns, keys): (Vec<_>, Vec<_>) = all_keys
-        .into_iter()
-        .partition(|(k, _)| template::key_pieces(k.name).is_some());
-    key_patterns.sort_by_key(|&(_, rank)| rank);
+    let mut keys = Vec::new();
+    let mut key_patterns = Vec::new();
+    for (key, rank) in all_keys {
+        match template::key_pieces(key.name) {
+            Some(pieces) => key_patterns.push((rank, key, pieces)),
+            None => keys.push(key),
+        }
+    }
+    key_patterns.sort_by_key(|&(rank, ..)| rank);
 
     Ok(ServiceData {
         services,
-        keys: keys.into_iter().map(|(k, _)| k).collect(),
-        key_patterns: key_patterns.into_iter().map(|(k, _)| k).collect(),
+        keys,
+        key_patterns: key_patterns
+            .into_iter()
+            .map(|(_, key, pieces)| (key, pieces))
+            .collect(),
         metadata: Metadata {
             package: meta.package,
             version: meta.version,
