@@ -66,6 +66,8 @@ mod per_user;
 mod policy;
 mod principal;
 mod request;
+#[cfg(feature = "service-data")]
+pub mod service_data;
 mod service_rules;
 pub mod services;
 mod set;
@@ -92,6 +94,11 @@ pub use set::{validate, PolicySet, PolicySetBuilder, Report, Response};
 
 /// The README's examples, compiled and run as doc tests (they use every
 /// part of the crate).
-#[cfg(all(doctest, feature = "templates", feature = "lint"))]
+#[cfg(all(
+    doctest,
+    feature = "templates",
+    feature = "lint",
+    feature = "service-data"
+))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

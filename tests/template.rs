@@ -788,7 +788,7 @@ fn cli_cognito_template_text_and_flags() {
         "--requests",
         "fixtures/cognito/story-requests.json",
     ]);
-    assert_eq!(code, 2, "clap usage errors exit 2: {stderr}");
+    assert_eq!(code, 1, "usage errors exit 1, never 2 (denied): {stderr}");
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
 
