@@ -38,6 +38,7 @@
 //! ```
 
 mod load;
+mod nesting;
 mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,7 +48,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 pub use load::{Format, MAX_TEMPLATE_BYTES};
-pub use resolve::MAX_INTRINSIC_DEPTH;
+pub use nesting::MAX_YAML_FLOW_DEPTH;
+pub use resolve::{MAX_EXPANDED_BYTES, MAX_INTRINSIC_DEPTH, MAX_RESOLVE_FRAMES};
 
 use crate::cognito::IdentityPoolSetup;
 use crate::policy::PolicyType;
@@ -218,6 +220,7 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
         ));
     };
     let mut notes = Vec::new();
+    let mut expanded = 0;
     if serverless {
         let empty = Map::new();
         let mut pre = Resolver::new(&empty, prefix, options);
@@ -227,7 +230,11 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
             Value::Object(map) => map,
             _ => Map::new(),
         };
+        if let Some(why) = pre.exhausted {
+            return Err(TemplateError::new(why));
+        }
         notes = pre.notes;
+        expanded = pre.expanded;
     }
     if !section.get("Resources").is_some_and(Value::is_object) {
         return Err(TemplateError::new(format!(
@@ -236,6 +243,7 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
     }
     let mut resolver = Resolver::new(&section, prefix, options);
     resolver.notes = notes;
+    resolver.expanded = expanded;
     let mut build = Build {
         r: resolver,
         options,
@@ -247,6 +255,9 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
     build.standalone_policies();
     build.managed_arns();
     let pool_file = build.pool();
+    if let Some(why) = build.r.exhausted.take() {
+        return Err(TemplateError::new(why));
+    }
     let Build {
         r,
         policies,
@@ -287,11 +298,13 @@ struct Build<'t> {
 }
 
 /// Whether a policy document (as written, unresolved) may contain a Deny:
-/// anything but statements whose `Effect` is literally `Allow`.
+/// anything but statements whose `Effect` is literally `Allow`. A document
+/// written as a JSON string is read with the crate's own reader, so a
+/// duplicate key (a Deny's `Effect` repeated as `Allow`) counts as may deny.
 fn may_deny(document: Option<&Value>) -> bool {
     let parsed;
     let document = match document {
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+        Some(Value::String(s)) => match crate::json::read_unique(s) {
             Ok(v) => {
                 parsed = v;
                 &parsed
@@ -411,7 +424,7 @@ impl<'t> Build<'t> {
     fn roles(&mut self) {
         for logical in self.created_of_type("AWS::IAM::Role") {
             let base = self.r.resource_path(&logical);
-            let Ok(arn) = self.r.role_arn(&logical, &base, 0) else {
+            let Ok(arn) = self.r.role_arn(&logical, &base) else {
                 self.r.note(
                     &logical,
                     "left out: its name is unresolved, so no login can be given it".into(),
@@ -610,7 +623,7 @@ impl<'t> Build<'t> {
                     }
                 }
                 if kind == "AWS::IAM::ManagedPolicy" {
-                    if let Ok(arn) = self.r.physical_id(&logical, &base, 0) {
+                    if let Ok(arn) = self.r.physical_id(&logical, &base) {
                         for (role_logical, role) in &mut self.roles {
                             if role.managed_arns.contains(&arn) {
                                 role.managed_arns.retain(|a| *a != arn);
@@ -727,7 +740,7 @@ impl<'t> Build<'t> {
         let base = self.r.resource_path(&logical);
         let pool_id = self
             .r
-            .physical_id(&logical, &base, 0)
+            .physical_id(&logical, &base)
             .map_err(|()| format!("the id of identity pool `{logical}` is unresolved"))?;
         let allow_guests = match self.r.property(&logical, "AllowUnauthenticatedIdentities") {
             Ok(Some(Value::Bool(b))) => b,
