@@ -164,8 +164,10 @@ impl Stack {
             .pool_file
             .as_ref()
             .map_err(|e| TemplateError(e.clone()))?;
-        IdentityPoolSetup::from_rebuilt_json(&file.to_string())
-            .map_err(|e| TemplateError(e.to_string()))
+        let mut setup = IdentityPoolSetup::from_rebuilt_json(&file.to_string())
+            .map_err(|e| TemplateError(e.to_string()))?;
+        setup.refuse_roles(&self.refused_roles);
+        Ok(setup)
     }
 
     /// Defaulted pseudo parameters, generated names, and what was left out.
@@ -524,30 +526,40 @@ impl<'t> Build<'t> {
                         }
                     },
                     Ok(None) => {}
-                    Err(()) => self.r.note(
-                        &logical,
-                        format!("the managed policy at {path} is unresolved and not evaluated"),
-                    ),
+                    Err(()) => {
+                        self.r.note(
+                            &logical,
+                            format!("the managed policy at {path} is unresolved: the role is left out"),
+                        );
+                        if role.refusal.is_none() {
+                            role.refusal = Some(format!(
+                                "the managed policy at {path} is unresolved, and it may deny"
+                            ));
+                        }
+                    }
                 }
             }
             self.roles.insert(logical, role);
         }
     }
 
-    /// The logical ids of the template's roles whose name is `name`.
-    fn roles_named(&mut self, name: &str) -> Vec<String> {
-        let logicals: Vec<String> = self.roles.keys().cloned().collect();
-        logicals
-            .into_iter()
-            .filter(|logical| {
-                self.roles
-                    .get(logical)
-                    .is_some_and(|r| r.arn.rsplit('/').next() == Some(name))
-            })
-            .collect()
+    /// The template's roles by name, ASCII-lowercased: IAM role names are
+    /// unique without regard to case, so `Roles: [MYROLE]` names `MyRole`
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names>).
+    fn roles_by_name(&self) -> BTreeMap<String, Vec<String>> {
+        let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (logical, role) in &self.roles {
+            let name = role.arn.rsplit('/').next().unwrap_or_default();
+            index
+                .entry(name.to_ascii_lowercase())
+                .or_default()
+                .push(logical.clone());
+        }
+        index
     }
 
     fn standalone_policies(&mut self) {
+        let roles_by_name = self.roles_by_name();
         for kind in [
             "AWS::IAM::Policy",
             "AWS::IAM::ManagedPolicy",
@@ -606,7 +618,10 @@ impl<'t> Build<'t> {
                 for (path, _, value) in role_entries {
                     match value.map(|v| v.as_ref().and_then(text)) {
                         Ok(Some(role_name)) => {
-                            let found = self.roles_named(&role_name);
+                            let found = roles_by_name
+                                .get(&role_name.to_ascii_lowercase())
+                                .cloned()
+                                .unwrap_or_default();
                             if found.is_empty() {
                                 self.r.note(
                                     &logical,
@@ -640,12 +655,30 @@ impl<'t> Build<'t> {
                                 self.refuse(&role, format!("{logical} may deny and is attached to a role that is unresolved"));
                             }
                         }
+                        let mut collisions = Vec::new();
                         for role in &targets {
                             if let Some(r) = self.roles.get_mut(role) {
-                                if !r.policies.iter().any(|(n, _)| *n == name) {
-                                    r.policies.push((name.clone(), document.clone()));
+                                // An inline policy of the same name on the
+                                // same role replaces the other one, and
+                                // which wins is not modelled: fail closed.
+                                // Managed policies have names of their own.
+                                if kind != "AWS::IAM::ManagedPolicy"
+                                    && r.policies.iter().any(|(n, _)| *n == name)
+                                {
+                                    collisions.push(role.clone());
+                                    continue;
                                 }
+                                r.policies.push((name.clone(), document.clone()));
                             }
+                        }
+                        let _ = self
+                            .r
+                            .charge(&logical, resolve::value_bytes(&document) * targets.len());
+                        for role in collisions {
+                            self.refuse(
+                                &role,
+                                format!("`{logical}` and another policy of the role are both named `{name}`; which one CloudFormation keeps is not modelled"),
+                            );
                         }
                     }
                     Err(()) => {
@@ -687,16 +720,27 @@ impl<'t> Build<'t> {
             for arn in arns {
                 match self.options.managed_policies.get(&arn) {
                     Some(document) => {
-                        let value = serde_json::from_str::<Value>(document)
-                            .unwrap_or_else(|_| Value::String(document.clone()));
+                        // Kept as the text supplied, so the policy reader
+                        // checks it (duplicate keys, G1) and places errors.
+                        let _ = self.r.charge(&arn, document.len());
                         if let Some(role) = self.roles.get_mut(&logical) {
-                            role.policies.push((arn.clone(), value));
+                            role.policies
+                                .push((arn.clone(), Value::String(document.clone())));
                         }
                     }
-                    None => self.r.note(
-                        &arn,
-                        format!("managed policy attached to `{logical}` is not evaluated unless its document is supplied (--managed-policy ARN=FILE)"),
-                    ),
+                    None => {
+                        // Any managed policy may deny (AWSDenyAll does):
+                        // without its document, no Allow of the role can
+                        // be trusted, so the role is left out (fail closed).
+                        self.r.note(
+                            &arn,
+                            format!("managed policy attached to `{logical}` is not supplied (--managed-policy ARN=FILE): the role is left out"),
+                        );
+                        self.refuse(
+                            &logical,
+                            format!("managed policy `{arn}` is attached but its document is not supplied (--managed-policy ARN=FILE), and it may deny"),
+                        );
+                    }
                 }
             }
         }
