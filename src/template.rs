@@ -529,7 +529,9 @@ impl<'t> Build<'t> {
                     Err(()) => {
                         self.r.note(
                             &logical,
-                            format!("the managed policy at {path} is unresolved: the role is left out"),
+                            format!(
+                                "the managed policy at {path} is unresolved: the role is left out"
+                            ),
                         );
                         if role.refusal.is_none() {
                             role.refusal = Some(format!(

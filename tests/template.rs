@@ -576,7 +576,8 @@ fn managed_policies_are_evaluated_only_when_supplied() {
     // is left out, and the refusal names the policy.
     let stack = stack_from(&read(TEMPLATES[0]), &TemplateOptions::default());
     assert!(stack.notes().iter().any(|n| n.subject == COGNITO_READ_ONLY
-        && n.message.contains("is not supplied (--managed-policy ARN=FILE)")));
+        && n.message
+            .contains("is not supplied (--managed-policy ARN=FILE)")));
     let refused = &stack.refused_roles()["arn:aws:iam::123456789012:role/Notes_Admin_Role"];
     assert!(refused.contains(COGNITO_READ_ONLY), "{refused}");
     let admin = stack
@@ -592,7 +593,10 @@ fn managed_policies_are_evaluated_only_when_supplied() {
     );
 
     let supplied = stack_from(&read(TEMPLATES[0]), &story_options());
-    assert!(!supplied.notes().iter().any(|n| n.subject == COGNITO_READ_ONLY));
+    assert!(!supplied
+        .notes()
+        .iter()
+        .any(|n| n.subject == COGNITO_READ_ONLY));
     assert!(supplied.refused_roles().is_empty());
     let admin = supplied
         .identity_pool()

@@ -720,11 +720,7 @@ impl<'t> Resolver<'t> {
         self.resolve_at(value, &path)
     }
 
-    fn name_property(
-        &mut self,
-        logical: &str,
-        name: &str,
-    ) -> Result<Option<String>, ()> {
+    fn name_property(&mut self, logical: &str, name: &str) -> Result<Option<String>, ()> {
         let key = (logical.to_owned(), name.to_owned());
         let found = match self.names.get(&key) {
             Some(known) => known.clone(),
@@ -744,11 +740,7 @@ impl<'t> Resolver<'t> {
     }
 
     /// What `Ref` returns for a resource the template creates.
-    pub(super) fn physical_id(
-        &mut self,
-        logical: &str,
-        path: &str,
-    ) -> Result<String, ()> {
+    pub(super) fn physical_id(&mut self, logical: &str, path: &str) -> Result<String, ()> {
         if let Some(id) = self.options.physical_ids.get(logical) {
             return Ok(id.clone());
         }
@@ -799,18 +791,13 @@ impl<'t> Resolver<'t> {
         id
     }
 
-    fn compute_physical_id(
-        &mut self,
-        logical: &str,
-        path: &str,
-    ) -> Result<String, ()> {
+    fn compute_physical_id(&mut self, logical: &str, path: &str) -> Result<String, ()> {
         let kind = self.resource_type(logical);
         let seed = hash(&[
             self.options.stack_name.as_deref().unwrap_or(DEFAULT_STACK),
             logical,
         ]);
-        let named =
-            |this: &mut Self, property: &str| this.name_property(logical, property);
+        let named = |this: &mut Self, property: &str| this.name_property(logical, property);
         match kind {
             "AWS::IAM::Role" => match named(self, "RoleName")? {
                 Some(name) => Ok(name),
@@ -894,11 +881,7 @@ impl<'t> Resolver<'t> {
     }
 
     /// A role's ARN: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
-    pub(super) fn role_arn(
-        &mut self,
-        logical: &str,
-        path: &str,
-    ) -> Result<String, ()> {
+    pub(super) fn role_arn(&mut self, logical: &str, path: &str) -> Result<String, ()> {
         let name = self.physical_id(logical, path)?;
         let role_path = self
             .name_property(logical, "Path")?
@@ -910,12 +893,7 @@ impl<'t> Resolver<'t> {
         ))
     }
 
-    fn get_att(
-        &mut self,
-        logical: &str,
-        attribute: &str,
-        path: &str,
-    ) -> Result<String, ()> {
+    fn get_att(&mut self, logical: &str, attribute: &str, path: &str) -> Result<String, ()> {
         if !self.resources().is_some_and(|r| r.contains_key(logical)) {
             return self.fail(
                 path,
@@ -1029,7 +1007,8 @@ impl<'t> Resolver<'t> {
                 continue;
             }
             let name = name.trim();
-            let value = if let Some((key, v)) = variables.and_then(|vars| vars.get_key_value(name)) {
+            let value = if let Some((key, v)) = variables.and_then(|vars| vars.get_key_value(name))
+            {
                 match known.get(key.as_str()) {
                     Some(value) => value.clone(),
                     None => {
@@ -1194,9 +1173,8 @@ impl<'t> Resolver<'t> {
                         value
                     }
                 }?;
-                self.charge(content, value.len()).map_err(|()| {
-                    self.exhausted.clone().unwrap_or_default()
-                })?;
+                self.charge(content, value.len())
+                    .map_err(|()| self.exhausted.clone().unwrap_or_default())?;
                 out.push_str(&value);
             } else {
                 out.push_str("${");

@@ -60,11 +60,16 @@ fn unique_keys<'de, D: serde::Deserializer<'de>>(
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("an object of context keys")
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
             let mut out = serde_json::Map::new();
             while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
                 if out.contains_key(&key) {
-                    return Err(serde::de::Error::custom(format!("duplicate context key `{key}`")));
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate context key `{key}`"
+                    )));
                 }
                 out.insert(key, value);
             }
