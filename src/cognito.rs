@@ -1,6 +1,6 @@
 //! Amazon Cognito identity pools end to end: from a sign-in to the role, the
 //! trust check, the session and the decision for each request made with the
-//! session's credentials (`SEMANTICS.md` §CG, enhanced flow).
+//! session's credentials (the enhanced flow).
 //!
 //! Sources: <https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html>,
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html>,

@@ -521,11 +521,10 @@ fn pool_files_refuse_duplicate_keys() {
     assert!(IdentityPoolSetup::from_json(&pool).is_ok());
     // The same role ARN twice: the second would replace the first.
     let role = format!("\"{AUTH_ROLE}\": {{");
-    let at = pool.find(&role).unwrap();
-    let twice = format!(
-        "{}\"{AUTH_ROLE}\": {{\"AssumeRolePolicyDocument\": {{}}}},\n{}",
-        &pool[..at],
-        &pool[at..]
+    let twice = pool.replacen(
+        &role,
+        &format!("\"{AUTH_ROLE}\": {{\"AssumeRolePolicyDocument\": {{}}}},\n{role}"),
+        1,
     );
     let error = IdentityPoolSetup::from_json(&twice)
         .unwrap_err()
