@@ -547,7 +547,8 @@ impl<'t> Build<'t> {
 
     /// The template's roles by name, ASCII-lowercased: IAM role names are
     /// unique without regard to case, so `Roles: [MYROLE]` names `MyRole`
-    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names>).
+    /// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>:
+    /// "Names are not distinguished by case").
     fn roles_by_name(&self) -> BTreeMap<String, Vec<String>> {
         let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (logical, role) in &self.roles {
@@ -664,8 +665,12 @@ impl<'t> Build<'t> {
                                 // same role replaces the other one, and
                                 // which wins is not modelled: fail closed.
                                 // Managed policies have names of their own.
+                                // (Compared without case: refusing a near
+                                // miss fails closed.)
                                 if kind != "AWS::IAM::ManagedPolicy"
-                                    && r.policies.iter().any(|(n, _)| *n == name)
+                                    && r.policies
+                                        .iter()
+                                        .any(|(n, _)| n.eq_ignore_ascii_case(&name))
                                 {
                                     collisions.push(role.clone());
                                     continue;

@@ -400,7 +400,8 @@ const DENY_UPLOADS: &str = "
 #[test]
 fn a_standalone_policy_naming_its_role_in_another_case_still_denies() {
     // IAM role names are unique without regard to case
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names).
+    // ("Names are not distinguished by case",
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
     let stack = load(&story_with("", DENY_UPLOADS), &story_options()).unwrap();
     let session = stack.identity_pool().unwrap().sign_in(&alice()).unwrap();
     assert_eq!(
@@ -436,6 +437,19 @@ fn a_standalone_policy_named_like_an_inline_one_leaves_the_role_out() {
     assert_ne!(
         session.check("s3:PutObject", ALICE_OWN, &[]).decision,
         Decision::Allow
+    );
+    // Compared without regard to case (refusing more fails closed); a
+    // different name is no collision, and its Deny applies.
+    let upper = DENY_UPLOADS.replace("deny-uploads", "NOTES-APP-AUTH");
+    let stack = load(&story_with("", &upper), &story_options()).unwrap();
+    assert!(stack.refused_roles().contains_key(AUTH_ROLE));
+    let other = DENY_UPLOADS.replace("deny-uploads", "notes-app-auth2");
+    let stack = load(&story_with("", &other), &story_options()).unwrap();
+    assert!(stack.refused_roles().is_empty());
+    let session = stack.identity_pool().unwrap().sign_in(&alice()).unwrap();
+    assert_eq!(
+        session.check("s3:PutObject", ALICE_OWN, &[]).decision,
+        Decision::ExplicitDeny
     );
 }
 
