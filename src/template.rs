@@ -14,9 +14,13 @@
 //! `Default`, …) is an [`Unresolved`] with its template path, and fails
 //! closed: a role whose trust policy, or whose policy that may deny, depends
 //! on it is left out (so a login given that role gets no credentials); an
-//! allow-only policy that depends on it is left out of its role. Defaulted
-//! pseudo parameters, generated names and managed policies that are not
-//! evaluated are [`Note`]s.
+//! allow-only policy that depends on it is left out of its role. A managed
+//! policy attached by ARN whose document is not given
+//! ([`TemplateOptions::managed_policies`]) may deny anything, so its role is
+//! left out too, and the sign-in's refusal names it. Defaulted pseudo
+//! parameters and generated names are [`Note`]s. Resolving is bounded:
+//! [`MAX_INTRINSIC_DEPTH`], [`MAX_RESOLVE_FRAMES`], [`MAX_EXPANDED_BYTES`],
+//! [`MAX_YAML_FLOW_DEPTH`] and [`MAX_TEMPLATE_BYTES`].
 //!
 //! ```
 //! use iam_eval::cognito::Login;
@@ -75,7 +79,8 @@ pub struct TemplateOptions {
     /// deployed user pool, app client or identity pool, a role's name.
     pub physical_ids: BTreeMap<String, String>,
     /// Documents of managed policies the template attaches by ARN but does
-    /// not define (`--managed-policy ARN=FILE`).
+    /// not define (`--managed-policy ARN=FILE`). A role that attaches one
+    /// not given here is left out of the pool: the policy may deny.
     pub managed_policies: BTreeMap<String, String>,
     /// The logical id of the identity pool to simulate, when the template
     /// has several.
