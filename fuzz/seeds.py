@@ -56,3 +56,22 @@ for selector, paths in READERS:
                     write("readers", bytes([selector]) + line.strip().encode())
         else:
             write("readers", bytes([selector]) + open(path, "rb").read())
+
+# templates: a switch byte (bit 0: supply managed policies), then a template.
+for path in glob.glob("fixtures/templates/*.y*ml") + glob.glob("fixtures/templates/notes-app.json"):
+    for switches in (0, 1):
+        write("templates", bytes([switches]) + open(path, "rb").read())
+
+# pool_login: pool, U+001E, login, U+001E, action, U+001E, resource.
+requests = json.load(open("fixtures/cognito/story-requests.json", encoding="utf-8"))
+pool = open("fixtures/cognito/notes-app-pool.json", encoding="utf-8").read()
+for login in glob.glob("fixtures/cognito/login-*.json"):
+    for r in requests:
+        fields = [pool, open(login, encoding="utf-8").read(), r["action"], r["resource"]]
+        write("pool_login", RS.join(fields).encode())
+
+# case_file: one case per seed.
+for path in FILES:
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            write("case_file", line.strip().encode())

@@ -252,6 +252,9 @@ impl CaseResult {
 impl Case {
     /// Parses one case from JSON.
     pub fn from_json(text: &str) -> Result<Case, String> {
+        // serde keeps the last of two equal context keys (and the policy
+        // reader never sees the case's own keys): refuse them (G1).
+        crate::json::check_unique(text).map_err(|e| format!("invalid case: {e}"))?;
         serde_json::from_str(text).map_err(|e| format!("invalid case: {e}"))
     }
 

@@ -190,6 +190,9 @@ pub struct Login {
 impl Login {
     /// Reads a login file.
     pub fn from_json(text: &str) -> Result<Self, CognitoError> {
+        // A claim written twice must not be decided by the last one (G1).
+        crate::json::check_unique(text)
+            .map_err(|e| CognitoError(format!("invalid login file: {e}")))?;
         serde_json::from_str(text).map_err(|e| CognitoError(format!("invalid login file: {e}")))
     }
 
@@ -209,6 +212,9 @@ pub struct IdentityPoolSetup {
     permissions: BTreeMap<String, Vec<PolicyText>>,
     tag_maps: Vec<PrincipalTagAttributeMap>,
     guest_session_policy: Option<PolicyText>,
+    /// Roles (by ARN) a template left out, and why: a login given one gets
+    /// no credentials, and its refusal says why.
+    refused: BTreeMap<String, String>,
 }
 
 /// One policy of a pool file: its id, its text, and where that text is in
@@ -353,7 +359,17 @@ impl IdentityPoolSetup {
         Self::read(PoolText::new(text, true))
     }
 
+    /// Marks roles a template left out (fail closed), with why.
+    #[cfg(feature = "templates")]
+    pub(crate) fn refuse_roles(&mut self, refused: &BTreeMap<String, String>) {
+        self.refused.extend(refused.clone());
+    }
+
     fn read(pool: PoolText<'_>) -> Result<Self, CognitoError> {
+        // serde keeps the last of two equal keys: the same role ARN twice,
+        // or a Deny's `Effect` written again as `Allow`. Refuse them (G1).
+        crate::json::check_unique(pool.text)
+            .map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
         let file: PoolFile = serde_json::from_str(pool.text)
             .map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
         let mut trust = BTreeMap::new();
@@ -395,6 +411,7 @@ impl IdentityPoolSetup {
             permissions,
             tag_maps: file.principal_tag_attribute_maps,
             guest_session_policy,
+            refused: BTreeMap::new(),
         })
     }
 
@@ -426,6 +443,14 @@ impl IdentityPoolSetup {
             Err(why) => return Ok(Session::refused(None, steps, why, None)),
         };
         steps.push(format!("role: {role}"));
+        if let Some(why) = self.refused.get(&role) {
+            return Ok(Session::refused(
+                Some(role.clone()),
+                steps,
+                format!("the role is left out of the simulation: {why}"),
+                None,
+            ));
+        }
         let Some(trust_set) = self.trust.get(&role) else {
             return Ok(Session::refused(
                 Some(role.clone()),

@@ -90,6 +90,54 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxErro
     Ok(node)
 }
 
+/// How deep the crate's data files (templates, pool, login and case files)
+/// may nest: serde_json's own limit, well above what any of them needs.
+pub(crate) const MAX_FILE_DEPTH: usize = 128;
+
+/// Checks that `text` is one JSON value without a duplicate key anywhere
+/// (G1: serde_json would keep the last one silently). The error gives the
+/// line and column.
+pub(crate) fn check_unique(text: &str) -> Result<(), String> {
+    parse(text, MAX_FILE_DEPTH)
+        .map(|_| ())
+        .map_err(|e| located(text, &e))
+}
+
+/// Reads `text` as a `serde_json::Value`, refusing duplicate keys as
+/// [`check_unique`] does (templates only).
+#[cfg(feature = "templates")]
+pub(crate) fn read_unique(text: &str) -> Result<serde_json::Value, String> {
+    let node = parse(text, MAX_FILE_DEPTH).map_err(|e| located(text, &e))?;
+    to_serde(node).map_err(|e| located(text, &e))
+}
+
+fn located(text: &str, error: &SyntaxError) -> String {
+    let (line, column) = LineCursor::default().position(text, error.offset);
+    format!("{error} at line {line} column {column}")
+}
+
+/// Converts a parsed tree; its depth is bounded by the parse.
+#[cfg(feature = "templates")]
+fn to_serde(node: Node<'_>) -> Result<serde_json::Value, SyntaxError> {
+    use serde_json::Value as J;
+    Ok(match node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(b),
+        Value::Number(n) => J::Number(n.parse().map_err(|_| SyntaxError {
+            offset: node.span.start,
+            message: format!("number `{n}` is out of range"),
+        })?),
+        Value::String(s) => J::String(s.into_owned()),
+        Value::Array(items) => J::Array(items.into_iter().map(to_serde).collect::<Result<_, _>>()?),
+        Value::Object(members) => J::Object(
+            members
+                .into_iter()
+                .map(|m| Ok((m.key.into_owned(), to_serde(m.value)?)))
+                .collect::<Result<_, SyntaxError>>()?,
+        ),
+    })
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],

@@ -14,9 +14,13 @@
 //! `Default`, …) is an [`Unresolved`] with its template path, and fails
 //! closed: a role whose trust policy, or whose policy that may deny, depends
 //! on it is left out (so a login given that role gets no credentials); an
-//! allow-only policy that depends on it is left out of its role. Defaulted
-//! pseudo parameters, generated names and managed policies that are not
-//! evaluated are [`Note`]s.
+//! allow-only policy that depends on it is left out of its role. A managed
+//! policy attached by ARN whose document is not given
+//! ([`TemplateOptions::managed_policies`]) may deny anything, so its role is
+//! left out too, and the sign-in's refusal names it. Defaulted pseudo
+//! parameters and generated names are [`Note`]s. Resolving is bounded:
+//! [`MAX_INTRINSIC_DEPTH`], [`MAX_RESOLVE_FRAMES`], [`MAX_EXPANDED_BYTES`],
+//! [`MAX_YAML_FLOW_DEPTH`] and [`MAX_TEMPLATE_BYTES`].
 //!
 //! ```
 //! use iam_eval::cognito::Login;
@@ -38,6 +42,7 @@
 //! ```
 
 mod load;
+mod nesting;
 mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,7 +52,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 pub use load::{Format, MAX_TEMPLATE_BYTES};
-pub use resolve::MAX_INTRINSIC_DEPTH;
+pub use nesting::MAX_YAML_FLOW_DEPTH;
+pub use resolve::{MAX_EXPANDED_BYTES, MAX_INTRINSIC_DEPTH, MAX_RESOLVE_FRAMES};
 
 use crate::cognito::IdentityPoolSetup;
 use crate::policy::PolicyType;
@@ -73,7 +79,8 @@ pub struct TemplateOptions {
     /// deployed user pool, app client or identity pool, a role's name.
     pub physical_ids: BTreeMap<String, String>,
     /// Documents of managed policies the template attaches by ARN but does
-    /// not define (`--managed-policy ARN=FILE`).
+    /// not define (`--managed-policy ARN=FILE`). A role that attaches one
+    /// not given here is left out of the pool: the policy may deny.
     pub managed_policies: BTreeMap<String, String>,
     /// The logical id of the identity pool to simulate, when the template
     /// has several.
@@ -162,8 +169,10 @@ impl Stack {
             .pool_file
             .as_ref()
             .map_err(|e| TemplateError(e.clone()))?;
-        IdentityPoolSetup::from_rebuilt_json(&file.to_string())
-            .map_err(|e| TemplateError(e.to_string()))
+        let mut setup = IdentityPoolSetup::from_rebuilt_json(&file.to_string())
+            .map_err(|e| TemplateError(e.to_string()))?;
+        setup.refuse_roles(&self.refused_roles);
+        Ok(setup)
     }
 
     /// Defaulted pseudo parameters, generated names, and what was left out.
@@ -218,6 +227,7 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
         ));
     };
     let mut notes = Vec::new();
+    let mut expanded = 0;
     if serverless {
         let empty = Map::new();
         let mut pre = Resolver::new(&empty, prefix, options);
@@ -227,7 +237,11 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
             Value::Object(map) => map,
             _ => Map::new(),
         };
+        if let Some(why) = pre.exhausted {
+            return Err(TemplateError::new(why));
+        }
         notes = pre.notes;
+        expanded = pre.expanded;
     }
     if !section.get("Resources").is_some_and(Value::is_object) {
         return Err(TemplateError::new(format!(
@@ -236,6 +250,7 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
     }
     let mut resolver = Resolver::new(&section, prefix, options);
     resolver.notes = notes;
+    resolver.expanded = expanded;
     let mut build = Build {
         r: resolver,
         options,
@@ -247,6 +262,9 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
     build.standalone_policies();
     build.managed_arns();
     let pool_file = build.pool();
+    if let Some(why) = build.r.exhausted.take() {
+        return Err(TemplateError::new(why));
+    }
     let Build {
         r,
         policies,
@@ -287,11 +305,13 @@ struct Build<'t> {
 }
 
 /// Whether a policy document (as written, unresolved) may contain a Deny:
-/// anything but statements whose `Effect` is literally `Allow`.
+/// anything but statements whose `Effect` is literally `Allow`. A document
+/// written as a JSON string is read with the crate's own reader, so a
+/// duplicate key (a Deny's `Effect` repeated as `Allow`) counts as may deny.
 fn may_deny(document: Option<&Value>) -> bool {
     let parsed;
     let document = match document {
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+        Some(Value::String(s)) => match crate::json::read_unique(s) {
             Ok(v) => {
                 parsed = v;
                 &parsed
@@ -411,7 +431,7 @@ impl<'t> Build<'t> {
     fn roles(&mut self) {
         for logical in self.created_of_type("AWS::IAM::Role") {
             let base = self.r.resource_path(&logical);
-            let Ok(arn) = self.r.role_arn(&logical, &base, 0) else {
+            let Ok(arn) = self.r.role_arn(&logical, &base) else {
                 self.r.note(
                     &logical,
                     "left out: its name is unresolved, so no login can be given it".into(),
@@ -511,30 +531,43 @@ impl<'t> Build<'t> {
                         }
                     },
                     Ok(None) => {}
-                    Err(()) => self.r.note(
-                        &logical,
-                        format!("the managed policy at {path} is unresolved and not evaluated"),
-                    ),
+                    Err(()) => {
+                        self.r.note(
+                            &logical,
+                            format!(
+                                "the managed policy at {path} is unresolved: the role is left out"
+                            ),
+                        );
+                        if role.refusal.is_none() {
+                            role.refusal = Some(format!(
+                                "the managed policy at {path} is unresolved, and it may deny"
+                            ));
+                        }
+                    }
                 }
             }
             self.roles.insert(logical, role);
         }
     }
 
-    /// The logical ids of the template's roles whose name is `name`.
-    fn roles_named(&mut self, name: &str) -> Vec<String> {
-        let logicals: Vec<String> = self.roles.keys().cloned().collect();
-        logicals
-            .into_iter()
-            .filter(|logical| {
-                self.roles
-                    .get(logical)
-                    .is_some_and(|r| r.arn.rsplit('/').next() == Some(name))
-            })
-            .collect()
+    /// The template's roles by name, ASCII-lowercased: IAM role names are
+    /// unique without regard to case, so `Roles: [MYROLE]` names `MyRole`
+    /// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>:
+    /// "Names are not distinguished by case").
+    fn roles_by_name(&self) -> BTreeMap<String, Vec<String>> {
+        let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (logical, role) in &self.roles {
+            let name = role.arn.rsplit('/').next().unwrap_or_default();
+            index
+                .entry(name.to_ascii_lowercase())
+                .or_default()
+                .push(logical.clone());
+        }
+        index
     }
 
     fn standalone_policies(&mut self) {
+        let roles_by_name = self.roles_by_name();
         for kind in [
             "AWS::IAM::Policy",
             "AWS::IAM::ManagedPolicy",
@@ -593,7 +626,10 @@ impl<'t> Build<'t> {
                 for (path, _, value) in role_entries {
                     match value.map(|v| v.as_ref().and_then(text)) {
                         Ok(Some(role_name)) => {
-                            let found = self.roles_named(&role_name);
+                            let found = roles_by_name
+                                .get(&role_name.to_ascii_lowercase())
+                                .cloned()
+                                .unwrap_or_default();
                             if found.is_empty() {
                                 self.r.note(
                                     &logical,
@@ -610,7 +646,7 @@ impl<'t> Build<'t> {
                     }
                 }
                 if kind == "AWS::IAM::ManagedPolicy" {
-                    if let Ok(arn) = self.r.physical_id(&logical, &base, 0) {
+                    if let Ok(arn) = self.r.physical_id(&logical, &base) {
                         for (role_logical, role) in &mut self.roles {
                             if role.managed_arns.contains(&arn) {
                                 role.managed_arns.retain(|a| *a != arn);
@@ -627,12 +663,34 @@ impl<'t> Build<'t> {
                                 self.refuse(&role, format!("{logical} may deny and is attached to a role that is unresolved"));
                             }
                         }
+                        let mut collisions = Vec::new();
                         for role in &targets {
                             if let Some(r) = self.roles.get_mut(role) {
-                                if !r.policies.iter().any(|(n, _)| *n == name) {
-                                    r.policies.push((name.clone(), document.clone()));
+                                // An inline policy of the same name on the
+                                // same role replaces the other one, and
+                                // which wins is not modelled: fail closed.
+                                // Managed policies have names of their own.
+                                // (Compared without case: refusing a near
+                                // miss fails closed.)
+                                if kind != "AWS::IAM::ManagedPolicy"
+                                    && r.policies
+                                        .iter()
+                                        .any(|(n, _)| n.eq_ignore_ascii_case(&name))
+                                {
+                                    collisions.push(role.clone());
+                                    continue;
                                 }
+                                r.policies.push((name.clone(), document.clone()));
                             }
+                        }
+                        let _ = self
+                            .r
+                            .charge(&logical, resolve::value_bytes(&document) * targets.len());
+                        for role in collisions {
+                            self.refuse(
+                                &role,
+                                format!("`{logical}` and another policy of the role are both named `{name}`; which one CloudFormation keeps is not modelled"),
+                            );
                         }
                     }
                     Err(()) => {
@@ -674,16 +732,27 @@ impl<'t> Build<'t> {
             for arn in arns {
                 match self.options.managed_policies.get(&arn) {
                     Some(document) => {
-                        let value = serde_json::from_str::<Value>(document)
-                            .unwrap_or_else(|_| Value::String(document.clone()));
+                        // Kept as the text supplied, so the policy reader
+                        // checks it (duplicate keys, G1) and places errors.
+                        let _ = self.r.charge(&arn, document.len());
                         if let Some(role) = self.roles.get_mut(&logical) {
-                            role.policies.push((arn.clone(), value));
+                            role.policies
+                                .push((arn.clone(), Value::String(document.clone())));
                         }
                     }
-                    None => self.r.note(
-                        &arn,
-                        format!("managed policy attached to `{logical}` is not evaluated unless its document is supplied (--managed-policy ARN=FILE)"),
-                    ),
+                    None => {
+                        // Any managed policy may deny (AWSDenyAll does):
+                        // without its document, no Allow of the role can
+                        // be trusted, so the role is left out (fail closed).
+                        self.r.note(
+                            &arn,
+                            format!("managed policy attached to `{logical}` is not supplied (--managed-policy ARN=FILE): the role is left out"),
+                        );
+                        self.refuse(
+                            &logical,
+                            format!("managed policy `{arn}` is attached but its document is not supplied (--managed-policy ARN=FILE), and it may deny"),
+                        );
+                    }
                 }
             }
         }
@@ -727,7 +796,7 @@ impl<'t> Build<'t> {
         let base = self.r.resource_path(&logical);
         let pool_id = self
             .r
-            .physical_id(&logical, &base, 0)
+            .physical_id(&logical, &base)
             .map_err(|()| format!("the id of identity pool `{logical}` is unresolved"))?;
         let allow_guests = match self.r.property(&logical, "AllowUnauthenticatedIdentities") {
             Ok(Some(Value::Bool(b))) => b,

@@ -199,9 +199,6 @@ fn c2_case_files_merge_keys_that_differ_only_in_case() {
     for context in [
         r#"{"aws:PrincipalTag/team":"red","aws:principaltag/team":"blue"}"#,
         r#"{"aws:principaltag/team":"blue","aws:PrincipalTag/team":"red"}"#,
-        // The same spelling twice: JSON would keep the last value only.
-        r#"{"aws:PrincipalTag/team":"red","aws:PrincipalTag/team":"blue"}"#,
-        r#"{"aws:PrincipalTag/team":"blue","aws:PrincipalTag/team":["red"]}"#,
     ] {
         let line = format!(
             r#"{{"id":"c","policies":[{{"kind":"identity","document":{policy}}}],
@@ -214,6 +211,19 @@ fn c2_case_files_merge_keys_that_differ_only_in_case() {
         assert_eq!(values, ["blue", "red"], "{context}");
         let result = case.run(&Options::default()).expect("runs");
         assert_eq!(result.decision, Decision::ExplicitDeny, "{context}");
+    }
+    // The same spelling twice is a duplicate JSON key, which case files
+    // refuse as IAM refuses it in policies (G1), rather than keep the last.
+    for context in [
+        r#"{"aws:PrincipalTag/team":"red","aws:PrincipalTag/team":"blue"}"#,
+        r#"{"aws:PrincipalTag/team":"blue","aws:PrincipalTag/team":["red"]}"#,
+    ] {
+        let line = format!(
+            r#"{{"id":"c","policies":[{{"kind":"identity","document":{policy}}}],
+                "request":{{"action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{context}}}}}"#
+        );
+        let error = iam_eval::case::Case::from_json(&line).expect_err("refused");
+        assert!(error.contains("duplicate key"), "{error}");
     }
 }
 

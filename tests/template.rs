@@ -25,8 +25,22 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(format!("{DIR}/{path}")).unwrap()
 }
 
+/// The AWS managed policy the story's admin role attaches by ARN.
+const COGNITO_READ_ONLY: &str = "arn:aws:iam::aws:policy/AmazonCognitoReadOnly";
+
+/// The options the story needs: the managed policy's document, without
+/// which the admin role is left out (it may deny).
+fn story_options() -> TemplateOptions {
+    let mut options = TemplateOptions::default();
+    options.managed_policies.insert(
+        COGNITO_READ_ONLY.into(),
+        read("fixtures/templates/AmazonCognitoReadOnly.json"),
+    );
+    options
+}
+
 fn stack(path: &str) -> Stack {
-    load(&read(path), &TemplateOptions::default()).unwrap()
+    load(&read(path), &story_options()).unwrap()
 }
 
 fn stack_from(text: &str, options: &TemplateOptions) -> Stack {
@@ -558,25 +572,32 @@ fn unsupported_functions_and_runaway_nesting_are_named() {
 
 #[test]
 fn managed_policies_are_evaluated_only_when_supplied() {
-    let aws = "arn:aws:iam::aws:policy/AmazonCognitoReadOnly";
-    let stack = stack(TEMPLATES[0]);
-    assert!(stack.notes().iter().any(|n| n.subject == aws
+    // Without its document, a managed policy may deny anything: the role
+    // is left out, and the refusal names the policy.
+    let stack = stack_from(&read(TEMPLATES[0]), &TemplateOptions::default());
+    assert!(stack.notes().iter().any(|n| n.subject == COGNITO_READ_ONLY
         && n.message
-            .contains("not evaluated unless its document is supplied")));
-    let pool = stack.identity_pool().unwrap();
-    let admin = pool.sign_in(&login("admin")).unwrap();
+            .contains("is not supplied (--managed-policy ARN=FILE)")));
+    let refused = &stack.refused_roles()["arn:aws:iam::123456789012:role/Notes_Admin_Role"];
+    assert!(refused.contains(COGNITO_READ_ONLY), "{refused}");
+    let admin = stack
+        .identity_pool()
+        .unwrap()
+        .sign_in(&login("admin"))
+        .unwrap();
+    assert!(!admin.has_credentials());
+    assert!(admin.refusal().unwrap().contains(COGNITO_READ_ONLY));
     assert_eq!(
         admin.check("cognito-idp:ListUsers", "*", &[]).decision,
         Decision::ImplicitDeny
     );
 
-    let mut options = TemplateOptions::default();
-    options.managed_policies.insert(
-        aws.into(),
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cognito-idp:List*","Resource":"*"}]}"#.into(),
-    );
-    let supplied = stack_from(&read(TEMPLATES[0]), &options);
-    assert!(!supplied.notes().iter().any(|n| n.subject == aws));
+    let supplied = stack_from(&read(TEMPLATES[0]), &story_options());
+    assert!(!supplied
+        .notes()
+        .iter()
+        .any(|n| n.subject == COGNITO_READ_ONLY));
+    assert!(supplied.refused_roles().is_empty());
     let admin = supplied
         .identity_pool()
         .unwrap()

@@ -14,7 +14,9 @@ use iam_eval::lint::{lint, LintConfig};
 use iam_eval::{case, simulator, template, Options, PolicyType};
 use libfuzzer_sys::fuzz_target;
 
-const LOGIN: &str = r#"{"IdentityId":"us-east-1:11111111-2222-3333-4444-555555555555","Logins":{"cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12":{"sub":"alice","cognito:groups":["admins"]}}}"#;
+// A login in the login file's format (the earlier one was in another shape,
+// did not read, and so no fuzzed pool was ever signed into).
+const LOGIN: &str = r#"{"identityId":"us-east-1:1111aaaa-0000-4000-8000-000000000001","provider":"cognito-idp.us-east-1.amazonaws.com/us-east-1_NotesPool","clientId":"notesweb123","claims":{"sub":"alice","cognito:groups":["admins"]}}"#;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {

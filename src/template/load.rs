@@ -29,10 +29,15 @@ pub(super) fn parse(text: &str) -> Result<(Value, Format), TemplateError> {
         )));
     }
     if text.trim_start().starts_with('{') {
-        let value = serde_json::from_str(text)
+        // The crate's own reader: a duplicate key is refused, not won by
+        // the last one (G1).
+        let value = crate::json::read_unique(text)
             .map_err(|e| TemplateError::new(format!("invalid JSON template: {e}")))?;
         return Ok((value, Format::Json));
     }
+    // The YAML scanner's cost grows with flow nesting on every token:
+    // refuse deep nesting before it runs.
+    super::nesting::check(text)?;
     let yaml: Yaml = serde_yaml_ng::from_str(text)
         .map_err(|e| TemplateError::new(format!("invalid YAML template: {e}")))?;
     Ok((to_json(yaml)?, Format::Yaml))
@@ -74,11 +79,22 @@ fn to_json(yaml: Yaml) -> Result<Value, TemplateError> {
         Yaml::Sequence(items) => {
             Value::Array(items.into_iter().map(to_json).collect::<Result<_, _>>()?)
         }
-        Yaml::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| Ok((key_text(k)?, to_json(v)?)))
-                .collect::<Result<_, TemplateError>>()?,
-        ),
+        Yaml::Mapping(map) => {
+            // The YAML parser refuses a key written twice; `1` and `'1'`
+            // are different YAML keys but the same template key, and the
+            // second must not replace the first.
+            let mut out = Map::new();
+            for (k, v) in map {
+                let key = key_text(k)?;
+                if out.contains_key(&key) {
+                    return Err(TemplateError::new(format!(
+                        "invalid YAML template: duplicate key `{key}` in a mapping"
+                    )));
+                }
+                out.insert(key, to_json(v)?);
+            }
+            Value::Object(out)
+        }
         Yaml::Tagged(tagged) => {
             let tag = tagged.tag.to_string();
             let name = tag.trim_start_matches('!').to_owned();

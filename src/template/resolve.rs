@@ -15,8 +15,25 @@ use serde_json::{Map, Value};
 use super::{Note, TemplateOptions, Unresolved};
 
 /// How deep intrinsic functions may nest, counting Refs that go through a
-/// resource's name property.
+/// resource's name property and conditions that go through a resource's
+/// `Condition`. One budget for the whole resolution: a chain through
+/// resource names or conditions does not start the count again.
 pub const MAX_INTRINSIC_DEPTH: usize = 32;
+
+/// How many nested steps of any kind (a mapping, a list, a function, a
+/// condition, a name) the resolution may be inside at once. Every recursion
+/// of the resolver counts against it, so no template can exhaust the stack.
+pub const MAX_RESOLVE_FRAMES: usize = 512;
+
+/// How many bytes of text and values resolving a template may produce in
+/// all: strings built by `Fn::Sub`, `Fn::Join` and Serverless variables,
+/// names handed out at each reference, values copied from `Mappings`,
+/// `Parameters` and the template itself, and documents attached to roles.
+/// Each name is resolved once, so a legitimate template stays within a few
+/// times its own size (at most [`MAX_TEMPLATE_BYTES`](super::MAX_TEMPLATE_BYTES));
+/// a template that doubles a name at every reference is refused instead of
+/// growing exponentially.
+pub const MAX_EXPANDED_BYTES: usize = 16 << 20;
 
 /// How deep Serverless Framework variables may refer to each other.
 const MAX_SERVERLESS_DEPTH: usize = 8;
@@ -39,8 +56,51 @@ pub(super) struct Resolver<'t> {
     options: &'t TemplateOptions,
     conditions: BTreeMap<String, Result<bool, ()>>,
     busy: BTreeSet<String>,
+    /// Each resource's physical id, resolved once.
+    ids: BTreeMap<String, Result<String, ()>>,
+    /// Name properties (`RoleName`, `Path`, …) by (logical id, property),
+    /// resolved once.
+    names: BTreeMap<(String, String), Result<Option<String>, ()>>,
+    /// Intrinsic functions, conditions and names open now.
+    depth: usize,
+    /// Recursive steps of any kind open now.
+    frames: usize,
+    /// Bytes produced so far (see [`MAX_EXPANDED_BYTES`]).
+    pub(super) expanded: usize,
+    /// Why the expansion budget ran out, once it has: the load fails.
+    pub(super) exhausted: Option<String>,
+    /// Serverless variables by their text, each resolved once.
+    serverless: BTreeMap<String, Result<String, String>>,
     pub(super) notes: Vec<Note>,
     pub(super) unresolved: Vec<Unresolved>,
+    /// (subject, message) and (path, reason) already recorded: a hostile
+    /// template can make many, and searching the lists was quadratic.
+    noted: BTreeSet<(String, String)>,
+    failed: BTreeSet<(String, String)>,
+}
+
+/// The size of a value as text, counted without recursion.
+pub(super) fn value_bytes(value: &Value) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        total = total.saturating_add(match v {
+            Value::String(s) => s.len() + 2,
+            Value::Array(items) => {
+                stack.extend(items);
+                2
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    total = total.saturating_add(k.len() + 3);
+                    stack.push(item);
+                }
+                2
+            }
+            _ => 8,
+        });
+    }
+    total
 }
 
 fn is_intrinsic(key: &str) -> bool {
@@ -102,9 +162,65 @@ impl<'t> Resolver<'t> {
             options,
             conditions: BTreeMap::new(),
             busy: BTreeSet::new(),
+            ids: BTreeMap::new(),
+            names: BTreeMap::new(),
+            depth: 0,
+            frames: 0,
+            expanded: 0,
+            exhausted: None,
+            serverless: BTreeMap::new(),
             notes: Vec::new(),
             unresolved: Vec::new(),
+            noted: BTreeSet::new(),
+            failed: BTreeSet::new(),
         }
+    }
+
+    /// Runs `step` one level deeper: one frame, and one level of
+    /// [`MAX_INTRINSIC_DEPTH`] when `intrinsic`. Every recursion of the
+    /// resolver goes through here, so the limits hold however the template
+    /// chains its references.
+    fn nested<T>(
+        &mut self,
+        path: &str,
+        intrinsic: bool,
+        step: impl FnOnce(&mut Self) -> Result<T, ()>,
+    ) -> Result<T, ()> {
+        if self.exhausted.is_some() {
+            return Err(());
+        }
+        if intrinsic && self.depth >= MAX_INTRINSIC_DEPTH {
+            return self.fail(
+                path,
+                format!("intrinsic functions nest more than {MAX_INTRINSIC_DEPTH} deep (counting references through names and conditions)"),
+            );
+        }
+        if self.frames >= MAX_RESOLVE_FRAMES {
+            return self.fail(
+                path,
+                format!("the template nests more than {MAX_RESOLVE_FRAMES} steps deep"),
+            );
+        }
+        self.frames += 1;
+        self.depth += usize::from(intrinsic);
+        let result = step(self);
+        self.frames -= 1;
+        self.depth -= usize::from(intrinsic);
+        result
+    }
+
+    /// Counts `bytes` produced against [`MAX_EXPANDED_BYTES`].
+    pub(super) fn charge(&mut self, path: &str, bytes: usize) -> Result<(), ()> {
+        self.expanded = self.expanded.saturating_add(bytes);
+        if self.expanded <= MAX_EXPANDED_BYTES {
+            return Ok(());
+        }
+        if self.exhausted.is_none() {
+            let why = format!("resolving the template produces more than {MAX_EXPANDED_BYTES} bytes (MAX_EXPANDED_BYTES), at {path}");
+            self.exhausted = Some(why.clone());
+            let _ = self.fail::<()>(path, why);
+        }
+        Err(())
     }
 
     fn part(&self, name: &str) -> Option<&'t Map<String, Value>> {
@@ -120,11 +236,7 @@ impl<'t> Resolver<'t> {
     }
 
     pub(super) fn note(&mut self, subject: &str, message: String) {
-        if !self
-            .notes
-            .iter()
-            .any(|n| n.subject == subject && n.message == message)
-        {
+        if self.noted.insert((subject.to_owned(), message.clone())) {
             self.notes.push(Note {
                 subject: subject.to_owned(),
                 message,
@@ -133,11 +245,7 @@ impl<'t> Resolver<'t> {
     }
 
     pub(super) fn fail<T>(&mut self, path: &str, reason: String) -> Result<T, ()> {
-        if !self
-            .unresolved
-            .iter()
-            .any(|u| u.path == path && u.reason == reason)
-        {
+        if self.failed.insert((path.to_owned(), reason.clone())) {
             self.unresolved.push(Unresolved {
                 path: path.to_owned(),
                 reason,
@@ -148,16 +256,16 @@ impl<'t> Resolver<'t> {
 
     /// Resolves every intrinsic function in `value`.
     pub(super) fn resolve(&mut self, value: &Value, path: &str) -> Resolved {
-        self.resolve_at(value, path, 0)
+        self.resolve_at(value, path)
     }
 
     /// Resolves `value` to one string.
     pub(super) fn resolve_text(&mut self, value: &Value, path: &str) -> Result<String, ()> {
-        self.text_at(value, path, 0)
+        self.text_at(value, path)
     }
 
-    fn text_at(&mut self, value: &Value, path: &str, depth: usize) -> Result<String, ()> {
-        match self.resolve_at(value, path, depth)? {
+    fn text_at(&mut self, value: &Value, path: &str) -> Result<String, ()> {
+        match self.resolve_at(value, path)? {
             Some(v) => match text(&v) {
                 Some(t) => Ok(t),
                 None => self.fail(path, format!("expected a string, found `{v}`")),
@@ -166,27 +274,23 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn resolve_at(&mut self, value: &Value, path: &str, depth: usize) -> Resolved {
+    fn resolve_at(&mut self, value: &Value, path: &str) -> Resolved {
+        self.nested(path, false, |this| this.resolve_here(value, path))
+    }
+
+    fn resolve_here(&mut self, value: &Value, path: &str) -> Resolved {
         match value {
             Value::Object(map) => {
                 if let (1, Some((key, arg))) = (map.len(), map.iter().next()) {
                     if is_intrinsic(key) {
                         let here = format!("{path}.{key}");
-                        if depth >= MAX_INTRINSIC_DEPTH {
-                            return self.fail(
-                                &here,
-                                format!(
-                                    "intrinsic functions nest more than {MAX_INTRINSIC_DEPTH} deep"
-                                ),
-                            );
-                        }
-                        return self.intrinsic(key, arg, &here, depth + 1);
+                        return self.nested(&here, true, |this| this.intrinsic(key, arg, &here));
                     }
                 }
                 let mut out = Map::new();
                 let mut ok = true;
                 for (key, item) in map {
-                    match self.resolve_at(item, &format!("{path}.{key}"), depth) {
+                    match self.resolve_at(item, &format!("{path}.{key}")) {
                         Ok(Some(v)) => {
                             out.insert(key.clone(), v);
                         }
@@ -204,7 +308,7 @@ impl<'t> Resolver<'t> {
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
-                    match self.resolve_at(item, &format!("{path}[{i}]"), depth) {
+                    match self.resolve_at(item, &format!("{path}[{i}]")) {
                         Ok(Some(v)) => out.push(v),
                         Ok(None) => {}
                         Err(()) => ok = false,
@@ -216,7 +320,10 @@ impl<'t> Resolver<'t> {
                     Err(())
                 }
             }
-            other => Ok(Some(other.clone())),
+            other => {
+                self.charge(path, value_bytes(other))?;
+                Ok(Some(other.clone()))
+            }
         }
     }
 
@@ -233,14 +340,14 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn intrinsic(&mut self, name: &str, arg: &Value, path: &str, depth: usize) -> Resolved {
+    fn intrinsic(&mut self, name: &str, arg: &Value, path: &str) -> Resolved {
         match name {
             MARKER => {
                 let reason = text(arg).unwrap_or_default();
                 self.fail(path, reason)
             }
             "Ref" => match arg.as_str() {
-                Some(target) => self.reference(target, path, depth),
+                Some(target) => self.reference(target, path),
                 None => self.fail(
                     path,
                     "`Ref` takes the name of a parameter or resource".into(),
@@ -259,7 +366,7 @@ impl<'t> Resolver<'t> {
                     },
                     Value::Array(items) => match items.as_slice() {
                         [Value::String(l), attribute] => {
-                            let a = self.text_at(attribute, &format!("{path}[1]"), depth)?;
+                            let a = self.text_at(attribute, &format!("{path}[1]"))?;
                             (l.clone(), a)
                         }
                         _ => {
@@ -269,23 +376,26 @@ impl<'t> Resolver<'t> {
                     },
                     _ => return self.fail(path, "`Fn::GetAtt` takes [Resource, Attribute]".into()),
                 };
-                self.get_att(&logical, &attribute, path, depth)
+                self.get_att(&logical, &attribute, path)
                     .map(|s| Some(Value::String(s)))
             }
-            "Fn::Sub" => self.sub(arg, path, depth).map(|s| Some(Value::String(s))),
+            "Fn::Sub" => self.sub(arg, path).map(|s| Some(Value::String(s))),
             "Fn::Join" => {
                 let [delimiter, list] = self.args(name, arg, path, 2)? else {
                     return Err(());
                 };
-                let delimiter = self.text_at(delimiter, &format!("{path}[0]"), depth)?;
-                let items = self.list_at(list, &format!("{path}[1]"), depth)?;
+                let delimiter = self.text_at(delimiter, &format!("{path}[0]"))?;
+                let items = self.list_at(list, &format!("{path}[1]"))?;
+                let bytes = items.iter().map(String::len).sum::<usize>()
+                    + delimiter.len().saturating_mul(items.len());
+                self.charge(path, bytes)?;
                 Ok(Some(Value::String(items.join(&delimiter))))
             }
             "Fn::Select" => {
                 let [index, list] = self.args(name, arg, path, 2)? else {
                     return Err(());
                 };
-                let index_text = self.text_at(index, &format!("{path}[0]"), depth)?;
+                let index_text = self.text_at(index, &format!("{path}[0]"))?;
                 let Ok(index) = index_text.trim().parse::<usize>() else {
                     return self.fail(
                         path,
@@ -293,7 +403,7 @@ impl<'t> Resolver<'t> {
                     );
                 };
                 let list_path = format!("{path}[1]");
-                let items = match self.resolve_at(list, &list_path, depth)? {
+                let items = match self.resolve_at(list, &list_path)? {
                     Some(Value::Array(items)) => items,
                     _ => return self.fail(&list_path, "`Fn::Select` needs a list".into()),
                 };
@@ -306,11 +416,12 @@ impl<'t> Resolver<'t> {
                 let [delimiter, source] = self.args(name, arg, path, 2)? else {
                     return Err(());
                 };
-                let delimiter = self.text_at(delimiter, &format!("{path}[0]"), depth)?;
-                let source = self.text_at(source, &format!("{path}[1]"), depth)?;
+                let delimiter = self.text_at(delimiter, &format!("{path}[0]"))?;
+                let source = self.text_at(source, &format!("{path}[1]"))?;
                 if delimiter.is_empty() {
                     return self.fail(path, "`Fn::Split` needs a delimiter".into());
                 }
+                self.charge(path, source.len())?;
                 Ok(Some(Value::Array(
                     source
                         .split(delimiter.as_str())
@@ -325,19 +436,19 @@ impl<'t> Resolver<'t> {
                 let Some(condition) = condition.as_str() else {
                     return self.fail(path, "`Fn::If` takes a condition name first".into());
                 };
-                if self.condition(condition, path, depth)? {
-                    self.resolve_at(yes, &format!("{path}[1]"), depth)
+                if self.condition(condition, path)? {
+                    self.resolve_at(yes, &format!("{path}[1]"))
                 } else {
-                    self.resolve_at(no, &format!("{path}[2]"), depth)
+                    self.resolve_at(no, &format!("{path}[2]"))
                 }
             }
             "Fn::FindInMap" => {
                 let [map, top, second] = self.args(name, arg, path, 3)? else {
                     return Err(());
                 };
-                let map = self.text_at(map, &format!("{path}[0]"), depth)?;
-                let top = self.text_at(top, &format!("{path}[1]"), depth)?;
-                let second = self.text_at(second, &format!("{path}[2]"), depth)?;
+                let map = self.text_at(map, &format!("{path}[0]"))?;
+                let top = self.text_at(top, &format!("{path}[1]"))?;
+                let second = self.text_at(second, &format!("{path}[2]"))?;
                 let found = self
                     .part("Mappings")
                     .and_then(|m| m.get(&map))
@@ -345,7 +456,10 @@ impl<'t> Resolver<'t> {
                     .and_then(|m| m.get(&second))
                     .cloned();
                 match found {
-                    Some(v) => Ok(Some(v)),
+                    Some(v) => {
+                        self.charge(path, value_bytes(&v))?;
+                        Ok(Some(v))
+                    }
                     None => self.fail(
                         path,
                         format!("`Mappings.{map}.{top}.{second}` does not exist"),
@@ -360,8 +474,8 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn list_at(&mut self, value: &Value, path: &str, depth: usize) -> Result<Vec<String>, ()> {
-        match self.resolve_at(value, path, depth)? {
+    fn list_at(&mut self, value: &Value, path: &str) -> Result<Vec<String>, ()> {
+        match self.resolve_at(value, path)? {
             Some(Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in &items {
@@ -380,7 +494,7 @@ impl<'t> Resolver<'t> {
     }
 
     /// `Ref`: `AWS::NoValue`, a pseudo parameter, a parameter or a resource.
-    fn reference(&mut self, target: &str, path: &str, depth: usize) -> Resolved {
+    fn reference(&mut self, target: &str, path: &str) -> Resolved {
         if target == "AWS::NoValue" {
             return Ok(None);
         }
@@ -392,7 +506,7 @@ impl<'t> Resolver<'t> {
         }
         if self.resources().is_some_and(|r| r.contains_key(target)) {
             return self
-                .physical_id(target, path, depth)
+                .physical_id(target, path)
                 .map(|s| Some(Value::String(s)));
         }
         self.fail(
@@ -515,7 +629,7 @@ impl<'t> Resolver<'t> {
                 Some(marker @ Value::Object(_)) => {
                     // A Serverless variable without a value.
                     let here = format!("{}Parameters.{name}.Default", self.prefix);
-                    let _ = self.resolve_at(marker, &here, 0)?;
+                    let _ = self.resolve_at(marker, &here)?;
                     return self.fail(&here, format!("parameter `{name}` has an invalid Default"));
                 }
                 Some(Value::Array(items)) => items
@@ -548,6 +662,7 @@ impl<'t> Resolver<'t> {
                 );
             }
         }
+        self.charge(path, value.len())?;
         if kind == "CommaDelimitedList" || kind.starts_with("List<") {
             Ok(Value::Array(
                 value
@@ -567,7 +682,7 @@ impl<'t> Resolver<'t> {
             None => Ok(resource.is_some()),
             Some(Value::String(name)) => {
                 let path = format!("{}.Condition", self.resource_path(logical));
-                self.condition(&name.clone(), &path, 0)
+                self.condition(&name.clone(), &path)
             }
             Some(_) => {
                 let path = format!("{}.Condition", self.resource_path(logical));
@@ -602,31 +717,53 @@ impl<'t> Resolver<'t> {
         let Some((value, path)) = self.raw_property(logical, name) else {
             return Ok(None);
         };
-        self.resolve_at(value, &path, 0)
+        self.resolve_at(value, &path)
     }
 
-    fn name_property(
-        &mut self,
-        logical: &str,
-        name: &str,
-        depth: usize,
-    ) -> Result<Option<String>, ()> {
-        let Some((value, path)) = self.raw_property(logical, name) else {
-            return Ok(None);
+    fn name_property(&mut self, logical: &str, name: &str) -> Result<Option<String>, ()> {
+        let key = (logical.to_owned(), name.to_owned());
+        let found = match self.names.get(&key) {
+            Some(known) => known.clone(),
+            None => {
+                let Some((value, path)) = self.raw_property(logical, name) else {
+                    return Ok(None);
+                };
+                let resolved = self.text_at(value, &path).map(Some);
+                self.names.insert(key, resolved.clone());
+                resolved
+            }
         };
-        self.text_at(value, &path, depth).map(Some)
+        if let Ok(Some(name)) = &found {
+            self.charge(logical, name.len())?;
+        }
+        found
     }
 
     /// What `Ref` returns for a resource the template creates.
-    pub(super) fn physical_id(
-        &mut self,
-        logical: &str,
-        path: &str,
-        depth: usize,
-    ) -> Result<String, ()> {
+    pub(super) fn physical_id(&mut self, logical: &str, path: &str) -> Result<String, ()> {
         if let Some(id) = self.options.physical_ids.get(logical) {
             return Ok(id.clone());
         }
+        let id = match self.ids.get(logical) {
+            Some(known) => known.clone(),
+            None => {
+                if !self.busy.insert(logical.to_owned()) {
+                    return self.fail(path, format!("the name of `{logical}` depends on itself"));
+                }
+                let id = self.nested(path, true, |this| this.find_physical_id(logical, path));
+                self.busy.remove(logical);
+                self.ids.insert(logical.to_owned(), id.clone());
+                id
+            }
+        };
+        if let Ok(id) = &id {
+            self.charge(path, id.len())?;
+        }
+        id
+    }
+
+    /// [`Resolver::physical_id`], the first time it is asked for.
+    fn find_physical_id(&mut self, logical: &str, path: &str) -> Result<String, ()> {
         if !self.created(logical)? {
             return self.fail(
                 path,
@@ -643,12 +780,7 @@ impl<'t> Resolver<'t> {
         if let Some(id) = pinned {
             return Ok(id.to_owned());
         }
-        if !self.busy.insert(logical.to_owned()) {
-            return self.fail(path, format!("the name of `{logical}` depends on itself"));
-        }
-        let id = self.compute_physical_id(logical, path, depth);
-        self.busy.remove(logical);
-        id
+        self.compute_physical_id(logical, path)
     }
 
     fn generated(&mut self, logical: &str, kind: &str, id: String) -> String {
@@ -659,19 +791,13 @@ impl<'t> Resolver<'t> {
         id
     }
 
-    fn compute_physical_id(
-        &mut self,
-        logical: &str,
-        path: &str,
-        depth: usize,
-    ) -> Result<String, ()> {
+    fn compute_physical_id(&mut self, logical: &str, path: &str) -> Result<String, ()> {
         let kind = self.resource_type(logical);
         let seed = hash(&[
             self.options.stack_name.as_deref().unwrap_or(DEFAULT_STACK),
             logical,
         ]);
-        let named =
-            |this: &mut Self, property: &str| this.name_property(logical, property, depth + 1);
+        let named = |this: &mut Self, property: &str| this.name_property(logical, property);
         match kind {
             "AWS::IAM::Role" => match named(self, "RoleName")? {
                 Some(name) => Ok(name),
@@ -755,15 +881,10 @@ impl<'t> Resolver<'t> {
     }
 
     /// A role's ARN: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
-    pub(super) fn role_arn(
-        &mut self,
-        logical: &str,
-        path: &str,
-        depth: usize,
-    ) -> Result<String, ()> {
-        let name = self.physical_id(logical, path, depth)?;
+    pub(super) fn role_arn(&mut self, logical: &str, path: &str) -> Result<String, ()> {
+        let name = self.physical_id(logical, path)?;
         let role_path = self
-            .name_property(logical, "Path", depth + 1)?
+            .name_property(logical, "Path")?
             .unwrap_or_else(|| "/".into());
         let partition = self.partition();
         let account = self.account(path)?;
@@ -772,13 +893,7 @@ impl<'t> Resolver<'t> {
         ))
     }
 
-    fn get_att(
-        &mut self,
-        logical: &str,
-        attribute: &str,
-        path: &str,
-        depth: usize,
-    ) -> Result<String, ()> {
+    fn get_att(&mut self, logical: &str, attribute: &str, path: &str) -> Result<String, ()> {
         if !self.resources().is_some_and(|r| r.contains_key(logical)) {
             return self.fail(
                 path,
@@ -793,50 +908,50 @@ impl<'t> Resolver<'t> {
             )
         };
         match (kind, attribute) {
-            ("AWS::IAM::Role", "Arn") => self.role_arn(logical, path, depth),
-            ("AWS::IAM::ManagedPolicy", "PolicyArn") => self.physical_id(logical, path, depth),
-            ("AWS::Cognito::UserPool", "UserPoolId") => self.physical_id(logical, path, depth),
+            ("AWS::IAM::Role", "Arn") => self.role_arn(logical, path),
+            ("AWS::IAM::ManagedPolicy", "PolicyArn") => self.physical_id(logical, path),
+            ("AWS::Cognito::UserPool", "UserPoolId") => self.physical_id(logical, path),
             ("AWS::Cognito::UserPool", "ProviderName") => {
-                let id = self.physical_id(logical, path, depth)?;
+                let id = self.physical_id(logical, path)?;
                 let region = self.region();
                 let suffix = self.url_suffix();
                 Ok(format!("cognito-idp.{region}.{suffix}/{id}"))
             }
             ("AWS::Cognito::UserPool", "ProviderURL") => {
-                let id = self.physical_id(logical, path, depth)?;
+                let id = self.physical_id(logical, path)?;
                 let region = self.region();
                 let suffix = self.url_suffix();
                 Ok(format!("https://cognito-idp.{region}.{suffix}/{id}"))
             }
             ("AWS::Cognito::UserPool", "Arn") => {
-                let id = self.physical_id(logical, path, depth)?;
+                let id = self.physical_id(logical, path)?;
                 let (partition, region) = (self.partition(), self.region());
                 let account = self.account(path)?;
                 Ok(format!(
                     "arn:{partition}:cognito-idp:{region}:{account}:userpool/{id}"
                 ))
             }
-            ("AWS::Cognito::UserPoolClient", "ClientId") => self.physical_id(logical, path, depth),
+            ("AWS::Cognito::UserPoolClient", "ClientId") => self.physical_id(logical, path),
             ("AWS::Cognito::UserPoolClient", "Name") => {
-                match self.name_property(logical, "ClientName", depth + 1)? {
+                match self.name_property(logical, "ClientName")? {
                     Some(name) => Ok(name),
                     None => unknown(self),
                 }
             }
-            ("AWS::Cognito::IdentityPool", "Id") => self.physical_id(logical, path, depth),
+            ("AWS::Cognito::IdentityPool", "Id") => self.physical_id(logical, path),
             ("AWS::Cognito::IdentityPool", "Name") => {
-                match self.name_property(logical, "IdentityPoolName", depth + 1)? {
+                match self.name_property(logical, "IdentityPoolName")? {
                     Some(name) => Ok(name),
                     None => unknown(self),
                 }
             }
             ("AWS::S3::Bucket", "Arn") => {
-                let name = self.physical_id(logical, path, depth)?;
+                let name = self.physical_id(logical, path)?;
                 let partition = self.partition();
                 Ok(format!("arn:{partition}:s3:::{name}"))
             }
             ("AWS::DynamoDB::Table", "Arn") => {
-                let name = self.physical_id(logical, path, depth)?;
+                let name = self.physical_id(logical, path)?;
                 let (partition, region) = (self.partition(), self.region());
                 let account = self.account(path)?;
                 Ok(format!(
@@ -847,7 +962,7 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn sub(&mut self, arg: &Value, path: &str, depth: usize) -> Result<String, ()> {
+    fn sub(&mut self, arg: &Value, path: &str) -> Result<String, ()> {
         let (template, variables) = match arg {
             Value::String(s) => (s.as_str(), None),
             Value::Array(items) => match items.as_slice() {
@@ -869,8 +984,14 @@ impl<'t> Resolver<'t> {
         let mut out = String::with_capacity(template.len());
         let mut rest = template;
         let mut ok = true;
+        // Each variable of the list is resolved once however often it is
+        // used: a variable whose value uses another twice, nested, would
+        // otherwise be resolved exponentially often.
+        let mut known: BTreeMap<&str, Result<String, ()>> = BTreeMap::new();
         while let Some(start) = rest.find("${") {
-            out.push_str(rest.get(..start).unwrap_or_default());
+            let literal = rest.get(..start).unwrap_or_default();
+            self.charge(path, literal.len())?;
+            out.push_str(literal);
             let after = rest.get(start + 2..).unwrap_or_default();
             let Some(end) = after.find('}') else {
                 return self.fail(path, format!("unterminated `${{` in `{template}`"));
@@ -886,15 +1007,23 @@ impl<'t> Resolver<'t> {
                 continue;
             }
             let name = name.trim();
-            let value = if let Some(v) = variables.and_then(|vars| vars.get(name)) {
-                let here = format!("{path}[1].{name}");
-                self.text_at(v, &here, depth)
+            let value = if let Some((key, v)) = variables.and_then(|vars| vars.get_key_value(name))
+            {
+                match known.get(key.as_str()) {
+                    Some(value) => value.clone(),
+                    None => {
+                        let here = format!("{path}[1].{name}");
+                        let value = self.text_at(v, &here);
+                        known.insert(key.as_str(), value.clone());
+                        value
+                    }
+                }
             } else if let (Some((logical, attribute)), false) =
                 (name.split_once('.'), name.starts_with("AWS::"))
             {
-                self.get_att(logical, attribute, path, depth)
+                self.get_att(logical, attribute, path)
             } else {
-                match self.reference(name, path, depth) {
+                match self.reference(name, path) {
                     Ok(Some(v)) => match text(&v) {
                         Some(t) => Ok(t),
                         None => self.fail(path, format!("`${{{name}}}` is a list, not a string")),
@@ -904,10 +1033,14 @@ impl<'t> Resolver<'t> {
                 }
             };
             match value {
-                Ok(v) => out.push_str(&v),
+                Ok(v) => {
+                    self.charge(path, v.len())?;
+                    out.push_str(&v);
+                }
                 Err(()) => ok = false,
             }
         }
+        self.charge(path, rest.len())?;
         out.push_str(rest);
         if ok {
             Ok(out)
@@ -917,7 +1050,7 @@ impl<'t> Resolver<'t> {
     }
 
     /// Evaluates a named condition of the `Conditions` section.
-    pub(super) fn condition(&mut self, name: &str, path: &str, depth: usize) -> Result<bool, ()> {
+    pub(super) fn condition(&mut self, name: &str, path: &str) -> Result<bool, ()> {
         if let Some(known) = self.conditions.get(name) {
             return *known;
         }
@@ -929,19 +1062,17 @@ impl<'t> Resolver<'t> {
             return self.fail(path, format!("condition `{name}` depends on itself"));
         }
         let here = format!("{}Conditions.{name}", self.prefix);
-        let value = self.condition_value(definition, &here, depth);
+        let value = self.condition_value(definition, &here);
         self.busy.remove(&key);
         self.conditions.insert(name.to_owned(), value);
         value
     }
 
-    fn condition_value(&mut self, value: &Value, path: &str, depth: usize) -> Result<bool, ()> {
-        if depth >= MAX_INTRINSIC_DEPTH {
-            return self.fail(
-                path,
-                format!("condition functions nest more than {MAX_INTRINSIC_DEPTH} deep"),
-            );
-        }
+    fn condition_value(&mut self, value: &Value, path: &str) -> Result<bool, ()> {
+        self.nested(path, true, |this| this.condition_here(value, path))
+    }
+
+    fn condition_here(&mut self, value: &Value, path: &str) -> Result<bool, ()> {
         let Some((1, Some((function, arg)))) =
             value.as_object().map(|m| (m.len(), m.iter().next()))
         else {
@@ -953,8 +1084,8 @@ impl<'t> Resolver<'t> {
                 let [a, b] = self.args(function, arg, &here, 2)? else {
                     return Err(());
                 };
-                let a = self.resolve_at(a, &format!("{here}[0]"), depth + 1);
-                let b = self.resolve_at(b, &format!("{here}[1]"), depth + 1);
+                let a = self.resolve_at(a, &format!("{here}[0]"));
+                let b = self.resolve_at(b, &format!("{here}[1]"));
                 let (a, b) = (a?, b?);
                 let as_text = |v: &Option<Value>| {
                     v.as_ref().map(|v| text(v).unwrap_or_else(|| v.to_string()))
@@ -965,7 +1096,7 @@ impl<'t> Resolver<'t> {
                 let [inner] = self.args(function, arg, &here, 1)? else {
                     return Err(());
                 };
-                Ok(!self.condition_value(inner, &format!("{here}[0]"), depth + 1)?)
+                Ok(!self.condition_value(inner, &format!("{here}[0]"))?)
             }
             "Fn::And" | "Fn::Or" => {
                 let Some(items) = arg.as_array().filter(|i| (2..=10).contains(&i.len())) else {
@@ -973,7 +1104,7 @@ impl<'t> Resolver<'t> {
                 };
                 let mut results = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    results.push(self.condition_value(item, &format!("{here}[{i}]"), depth + 1));
+                    results.push(self.condition_value(item, &format!("{here}[{i}]")));
                 }
                 let results: Result<Vec<bool>, ()> = results.into_iter().collect();
                 let results = results?;
@@ -984,7 +1115,7 @@ impl<'t> Resolver<'t> {
                 })
             }
             "Condition" => match arg.as_str() {
-                Some(name) => self.condition(name, &here, depth + 1),
+                Some(name) => self.condition(name, &here),
                 None => self.fail(&here, "`Condition` takes a condition name".into()),
             },
             other => self.fail(&here, format!("`{other}` is not a condition function")),
@@ -1018,7 +1149,7 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn serverless_string(&mut self, s: &str, root: &Value, depth: usize) -> Result<String, String> {
+    fn serverless_string(&mut self, s: &str, root: &Value, level: usize) -> Result<String, String> {
         let mut out = String::with_capacity(s.len());
         let mut rest = s;
         while let Some(start) = rest.find("${") {
@@ -1031,7 +1162,20 @@ impl<'t> Resolver<'t> {
             let content = after.get(..end).unwrap_or_default();
             rest = after.get(end + 1..).unwrap_or_default();
             if is_serverless_variable(content) {
-                out.push_str(&self.serverless_variable(content, root, depth)?);
+                let value = match self.serverless.get(content) {
+                    Some(known) => known.clone(),
+                    None => {
+                        // Resolved once: `${self:a}` whose value uses
+                        // `${self:b}` twice, nested, would otherwise be
+                        // expanded exponentially often.
+                        let value = self.serverless_variable(content, root, level);
+                        self.serverless.insert(content.to_owned(), value.clone());
+                        value
+                    }
+                }?;
+                self.charge(content, value.len())
+                    .map_err(|()| self.exhausted.clone().unwrap_or_default())?;
+                out.push_str(&value);
             } else {
                 out.push_str("${");
                 out.push_str(content);
@@ -1046,12 +1190,12 @@ impl<'t> Resolver<'t> {
         &mut self,
         content: &str,
         root: &Value,
-        depth: usize,
+        level: usize,
     ) -> Result<String, String> {
         let unresolved = || {
             format!("Serverless variable `${{{content}}}` has no value offline: give --param '{}=VALUE'", content.split(',').next().unwrap_or(content).trim())
         };
-        if depth >= MAX_SERVERLESS_DEPTH || content.contains("${") {
+        if level >= MAX_SERVERLESS_DEPTH || content.contains("${") {
             return Err(unresolved());
         }
         let (key, fallback) = match content.split_once(',') {
@@ -1076,7 +1220,7 @@ impl<'t> Resolver<'t> {
                 here = here.and_then(|v| v.get(segment));
             }
             if let Some(found) = here.and_then(text) {
-                return self.serverless_string(&found, root, depth + 1);
+                return self.serverless_string(&found, root, level + 1);
             }
         }
         match fallback {
@@ -1086,7 +1230,7 @@ impl<'t> Resolver<'t> {
             {
                 Ok(f.get(1..f.len() - 1).unwrap_or_default().to_owned())
             }
-            Some(f) if is_serverless_variable(f) => self.serverless_variable(f, root, depth + 1),
+            Some(f) if is_serverless_variable(f) => self.serverless_variable(f, root, level + 1),
             _ => Err(unresolved()),
         }
     }

@@ -45,8 +45,38 @@ pub(crate) struct Args {
 struct RequestSpec {
     action: String,
     resource: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     context: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A context object whose keys are all different: serde_json would keep the
+/// last of two equal keys, and a dropped value can switch a condition.
+fn unique_keys<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<serde_json::Map<String, serde_json::Value>, D::Error> {
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = serde_json::Map<String, serde_json::Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of context keys")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = serde_json::Map::new();
+            while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate context key `{key}`"
+                    )));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Unique)
 }
 
 fn context_value(value: &serde_json::Value) -> Result<ContextValue, String> {
