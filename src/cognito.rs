@@ -20,6 +20,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod pool_shape;
 mod role_mapping;
 
 use std::collections::BTreeMap;
@@ -78,6 +79,10 @@ struct PoolFile<'a> {
     identity_pool_roles: IdentityPoolRoles,
     #[serde(default, borrow)]
     roles: BTreeMap<String, RoleFile<'a>>,
+    /// Managed policy documents by ARN (`get-policy-version` output or the
+    /// document itself), for the roles' `AttachedPolicies` and boundaries.
+    #[serde(default, borrow)]
+    managed_policies: BTreeMap<String, &'a RawValue>,
     #[serde(default)]
     principal_tag_attribute_maps: Vec<PrincipalTagAttributeMap>,
     #[serde(default, borrow)]
@@ -113,6 +118,38 @@ pub struct IdentityPool {
     /// SAML provider ARNs.
     #[serde(default, rename = "SamlProviderARNs")]
     pub saml_provider_arns: Vec<String>,
+    /// The developer provider name, for developer-authenticated identities.
+    #[serde(default)]
+    pub developer_provider_name: Option<String>,
+}
+
+impl IdentityPool {
+    /// Every provider a login may name, as the login file writes it.
+    fn provider_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .cognito_identity_providers
+            .iter()
+            .map(|p| format!("{} (clientId {})", p.provider_name, p.client_id))
+            .collect();
+        names.extend(self.supported_login_providers.keys().cloned());
+        names.extend(self.open_id_connect_provider_arns.iter().cloned());
+        names.extend(self.saml_provider_arns.iter().cloned());
+        names.extend(self.developer_provider_name.iter().cloned());
+        names
+    }
+
+    /// Why a login's provider is refused, listing the ones the pool has.
+    fn unknown_provider(&self, what: String) -> String {
+        let names = self.provider_names();
+        if names.is_empty() {
+            format!("{what} is not a provider of this pool, which has none")
+        } else {
+            format!(
+                "{what} is not a provider of this pool; it has: {}",
+                names.join(", ")
+            )
+        }
+    }
 }
 
 /// One `CognitoIdentityProviders` entry.
@@ -139,13 +176,117 @@ pub struct IdentityPoolRoles {
     pub role_mappings: BTreeMap<String, RoleMapping>,
 }
 
+/// One role of a pool file: the trust policy given directly or in
+/// `get-role` output, its inline policies, and what `list-role-policies` and
+/// `list-attached-role-policies` say is attached ([`pool_shape`] lists the
+/// keys).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RoleFile<'a> {
-    #[serde(borrow)]
-    assume_role_policy_document: &'a RawValue,
+    #[serde(default, borrow)]
+    assume_role_policy_document: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    role: Option<GetRole<'a>>,
     #[serde(default, borrow)]
     policies: Vec<&'a RawValue>,
+    /// `list-role-policies`: every name needs its document in `Policies`.
+    #[serde(default)]
+    policy_names: Option<Vec<String>>,
+    /// `list-attached-role-policies`: every ARN needs its document.
+    #[serde(default)]
+    attached_policies: Vec<AttachedPolicy>,
+    /// A list printed only in part: what is missing may deny.
+    #[serde(default)]
+    is_truncated: bool,
+}
+
+/// `get-role` output's `Role`, the parts evaluation needs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetRole<'a> {
+    #[serde(default, borrow)]
+    assume_role_policy_document: Option<&'a RawValue>,
+    #[serde(default)]
+    permissions_boundary: Option<Boundary>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Boundary {
+    permissions_boundary_arn: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AttachedPolicy {
+    policy_arn: String,
+}
+
+/// Where a pool's managed policy documents come from: the file's
+/// `ManagedPolicies`, then those given beside it.
+struct ManagedDocuments<'p, 'a> {
+    pool: &'p PoolText<'a>,
+    in_file: &'p BTreeMap<String, &'a RawValue>,
+    given: &'p BTreeMap<String, String>,
+}
+
+impl<'a> ManagedDocuments<'_, 'a> {
+    /// The compiled-checked document of `arn`, if the pool has it.
+    fn document(&self, arn: &str) -> Result<Option<PolicyText>, CognitoError> {
+        let policy = if let Some(raw) = self.in_file.get(arn) {
+            let raw = match serde_json::from_str::<PolicyVersionOutput<'a>>(raw.get()) {
+                Ok(output) => output.policy_version.document,
+                Err(_) => raw,
+            };
+            self.pool.policy(raw, arn.to_owned())?
+        } else if let Some(text) = self.given.get(arn) {
+            crate::json::check_unique(text)
+                .map_err(|e| CognitoError(format!("managed policy `{arn}`: {e}")))?;
+            match serde_json::from_str::<PolicyVersionOutput<'_>>(text) {
+                Ok(output) => {
+                    let document = output.policy_version.document.get();
+                    let text = serde_json::from_str::<String>(document)
+                        .unwrap_or_else(|_| document.to_owned());
+                    PolicyText {
+                        id: arn.to_owned(),
+                        text,
+                        origin: TextOrigin::Rebuilt,
+                    }
+                }
+                Err(_) => PolicyText {
+                    id: arn.to_owned(),
+                    text: text.clone(),
+                    origin: TextOrigin::Whole,
+                },
+            }
+        } else {
+            return Ok(None);
+        };
+        policy.add_to(&mut PolicySet::builder(), PolicyType::Identity)?;
+        Ok(Some(policy))
+    }
+
+    /// Why a role is left out when `arn` has no document.
+    fn missing(&self, arn: &str, what: &str) -> String {
+        format!(
+            "managed policy `{arn}` ({what}; add its `aws iam get-policy-version` output under `ManagedPolicies`, or give `--managed-policy ARN=FILE`)"
+        )
+    }
+}
+
+/// `get-policy-version` output, around a managed policy's document.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyVersionOutput<'a> {
+    #[serde(borrow)]
+    policy_version: PolicyVersion<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyVersion<'a> {
+    #[serde(borrow)]
+    document: &'a RawValue,
 }
 
 /// `get-principal-tag-attribute-map` output: claims that become session tags.
@@ -210,6 +351,8 @@ pub struct IdentityPoolSetup {
     trust: BTreeMap<String, PolicySet>,
     /// Each role's permission policies, compiled at each sign-in.
     permissions: BTreeMap<String, Vec<PolicyText>>,
+    /// Each role's permissions boundary, from `get-role` output.
+    boundaries: BTreeMap<String, PolicyText>,
     tag_maps: Vec<PrincipalTagAttributeMap>,
     guest_session_policy: Option<PolicyText>,
     /// Roles (by ARN) a template left out, and why: a login given one gets
@@ -349,14 +492,25 @@ impl IdentityPoolSetup {
     /// permission policies are compiled now; an error names the role.
     /// Positions in errors and explanations are lines of `text`.
     pub fn from_json(text: &str) -> Result<Self, CognitoError> {
-        Self::read(PoolText::new(text, false))
+        Self::read(PoolText::new(text, false), &BTreeMap::new())
+    }
+
+    /// Like [`IdentityPoolSetup::from_json`], with the documents of managed
+    /// policies the pool file attaches but does not hold: ARN → the
+    /// document, or `aws iam get-policy-version` output (the CLI's
+    /// `--managed-policy ARN=FILE`).
+    pub fn from_json_with_managed_policies(
+        text: &str,
+        managed_policies: &BTreeMap<String, String>,
+    ) -> Result<Self, CognitoError> {
+        Self::read(PoolText::new(text, false), managed_policies)
     }
 
     /// Like [`IdentityPoolSetup::from_json`], for a pool file written out
     /// from a template: its positions are nobody's, so none are given.
     #[cfg(feature = "templates")]
     pub(crate) fn from_rebuilt_json(text: &str) -> Result<Self, CognitoError> {
-        Self::read(PoolText::new(text, true))
+        Self::read(PoolText::new(text, true), &BTreeMap::new())
     }
 
     /// Marks roles a template left out (fail closed), with why.
@@ -365,29 +519,99 @@ impl IdentityPoolSetup {
         self.refused.extend(refused.clone());
     }
 
-    fn read(pool: PoolText<'_>) -> Result<Self, CognitoError> {
+    fn read(
+        pool: PoolText<'_>,
+        extra_managed: &BTreeMap<String, String>,
+    ) -> Result<Self, CognitoError> {
         // serde keeps the last of two equal keys: the same role ARN twice,
         // or a Deny's `Effect` written again as `Allow`. Refuse them (G1).
         crate::json::check_unique(pool.text)
             .map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
+        // Every key must be one the file defines: an ignored `RolePolicies`
+        // would silently drop a role's policies.
+        let shape: Value = serde_json::from_str(pool.text)
+            .map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
+        pool_shape::check(&shape).map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
         let file: PoolFile = serde_json::from_str(pool.text)
             .map_err(|e| CognitoError(format!("invalid pool file: {e}")))?;
+        let managed = ManagedDocuments {
+            pool: &pool,
+            in_file: &file.managed_policies,
+            given: extra_managed,
+        };
         let mut trust = BTreeMap::new();
         let mut permissions = BTreeMap::new();
+        let mut boundaries = BTreeMap::new();
+        let mut refused = BTreeMap::new();
         for (arn, role) in &file.roles {
-            let trust_policy = pool.policy(
+            let trust_document = match (
                 role.assume_role_policy_document,
-                format!("{arn} trust policy"),
-            )?;
+                role.role.as_ref().and_then(|r| r.assume_role_policy_document),
+            ) {
+                (Some(document), None) | (None, Some(document)) => document,
+                (Some(_), Some(_)) => {
+                    return Err(CognitoError(format!(
+                        "invalid pool file: role `{arn}` gives its trust policy twice (AssumeRolePolicyDocument and Role.AssumeRolePolicyDocument); keep one"
+                    )))
+                }
+                (None, None) => {
+                    return Err(CognitoError(format!(
+                        "invalid pool file: role `{arn}` has no trust policy: add `AssumeRolePolicyDocument`, or paste `aws iam get-role` output as `Role`"
+                    )))
+                }
+            };
+            let trust_policy = pool.policy(trust_document, format!("{arn} trust policy"))?;
             let mut builder = PolicySet::builder();
             trust_policy.add_to(&mut builder, PolicyType::Trust)?;
             trust.insert(arn.clone(), builder.build());
             let mut docs = Vec::new();
+            let mut names = Vec::new();
             for (i, raw) in role.policies.iter().enumerate() {
                 let policy = pool.policy(raw, format!("{} policy {}", role_name(arn), i + 1))?;
                 // Compile now so a bad policy is reported with its role.
                 policy.add_to(&mut PolicySet::builder(), PolicyType::Identity)?;
+                names.push(policy.id.clone());
                 docs.push(policy);
+            }
+            // Fail closed on what the file says is attached but does not
+            // hold: any missing policy may deny.
+            let mut missing = Vec::new();
+            if role.is_truncated {
+                missing.push(
+                    "a policy list printed in part (`IsTruncated`: paste every page)".to_owned(),
+                );
+            }
+            for name in role.policy_names.iter().flatten() {
+                if !names.contains(name) {
+                    missing.push(format!(
+                        "inline policy `{name}` (list-role-policies names it; add its `aws iam get-role-policy` output to `Policies`)"
+                    ));
+                }
+            }
+            for attached in &role.attached_policies {
+                match managed.document(&attached.policy_arn)? {
+                    Some(policy) => docs.push(policy),
+                    None => missing.push(managed.missing(&attached.policy_arn, "attached")),
+                }
+            }
+            if let Some(boundary) = role
+                .role
+                .as_ref()
+                .and_then(|r| r.permissions_boundary.as_ref())
+            {
+                let boundary_arn = &boundary.permissions_boundary_arn;
+                match managed.document(boundary_arn)? {
+                    Some(policy) => {
+                        boundaries.insert(arn.clone(), policy);
+                    }
+                    None => missing.push(managed.missing(boundary_arn, "its permissions boundary")),
+                }
+            }
+            if !missing.is_empty() {
+                refused.insert(
+                    arn.clone(),
+                    format!("the pool file lacks {}", missing.join("; ")),
+                );
             }
             permissions.insert(arn.clone(), docs);
         }
@@ -411,7 +635,8 @@ impl IdentityPoolSetup {
             permissions,
             tag_maps: file.principal_tag_attribute_maps,
             guest_session_policy,
-            refused: BTreeMap::new(),
+            boundaries,
+            refused,
         })
     }
 
@@ -494,6 +719,10 @@ impl IdentityPoolSetup {
         {
             policy.add_to(&mut builder, PolicyType::Identity)?;
         }
+        if let Some(boundary) = self.boundaries.get(&role) {
+            // E4: the role's permissions boundary limits its sessions.
+            boundary.add_to(&mut builder, PolicyType::Boundary)?;
+        }
         let scoped_down = login.unauthenticated && self.guest_session_policy.is_some();
         if let (true, Some(policy)) = (login.unauthenticated, &self.guest_session_policy) {
             // CG3: the enhanced flow scopes guests down with a session policy.
@@ -539,9 +768,9 @@ impl IdentityPoolSetup {
                 .iter()
                 .any(|p| p.provider_name == provider && p.client_id == client);
             if !configured {
-                return Err(format!(
-                    "`{provider}` with client `{client}` is not a provider of this pool"
-                ));
+                return Err(self
+                    .pool
+                    .unknown_provider(format!("`{provider}` with client `{client}`")));
             }
             format!("{provider}:{client}")
         } else {
@@ -551,9 +780,10 @@ impl IdentityPoolSetup {
                     .open_id_connect_provider_arns
                     .iter()
                     .any(|p| p == provider)
-                || self.pool.saml_provider_arns.iter().any(|p| p == provider);
+                || self.pool.saml_provider_arns.iter().any(|p| p == provider)
+                || self.pool.developer_provider_name.as_deref() == Some(provider);
             if !configured {
-                return Err(format!("`{provider}` is not a provider of this pool"));
+                return Err(self.pool.unknown_provider(format!("`{provider}`")));
             }
             provider.to_owned()
         };

@@ -219,3 +219,48 @@ fn cognito_login_without_credentials_has_null_role() {
     assert!(json["role"].is_null());
     assert_eq!(json["decision"], "ImplicitDeny");
 }
+
+/// Pool mode takes managed policy documents beside the file, as template
+/// mode does; without them the role is left out, named.
+#[test]
+fn cognito_pool_takes_managed_policies_beside_the_file() {
+    let dir = std::env::temp_dir().join(format!("iam-eval-pool-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut pool: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("fixtures/cognito/cli-output/pool.json").unwrap(),
+    )
+    .unwrap();
+    let arn = "arn:aws:iam::123456789012:policy/NotesNoDeletes";
+    pool["ManagedPolicies"].as_object_mut().unwrap().remove(arn);
+    let file = dir.join("pool.json");
+    std::fs::write(&file, pool.to_string()).unwrap();
+    let object = "arn:aws:s3:::notes-app-uploads/private/us-east-1:1111aaaa-0000-4000-8000-000000000001/a.txt";
+    let args = |extra: &[&str]| {
+        let mut args = vec![
+            "cognito",
+            "--pool",
+            file.to_str().unwrap(),
+            "--login",
+            "fixtures/cognito/login-alice.json",
+            "--action",
+            "s3:DeleteObject",
+            "--resource",
+            object,
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |extra: &[&str]| {
+        let args = args(extra);
+        iam_eval(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let without = run(&[]);
+    assert_eq!(without.status.code(), Some(2));
+    assert!(stdout(&without).contains(arn), "{}", stdout(&without));
+    let with = run(&[
+        "--managed-policy",
+        &format!("{arn}=fixtures/cognito/cli-output/get-policy-version-NotesNoDeletes.json"),
+    ]);
+    assert_eq!(with.status.code(), Some(2));
+    assert!(stdout(&with).contains("ExplicitDeny"), "{}", stdout(&with));
+}

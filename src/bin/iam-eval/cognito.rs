@@ -20,7 +20,11 @@ pub(crate) struct Args {
     pool: Option<String>,
     #[command(flatten)]
     template: TemplateArgs,
-    /// A login file (repeatable: each login is signed in and checked in turn).
+    /// A login file (repeatable: each login is signed in and checked in turn):
+    /// `{"unauthenticated": true, "identityId": …}` for a guest, or `identityId`,
+    /// `provider` (user pool `cognito-idp.REGION.amazonaws.com/POOL_ID`, SAML/OIDC
+    /// provider ARN, social domain or the developer provider name), `clientId`
+    /// (user pools), `claims` (the ID token's) and optionally `customRoleArn`.
     #[arg(long = "login", required = true)]
     logins: Vec<String>,
     /// The action of a single request.
@@ -170,12 +174,9 @@ pub(crate) struct TemplateArgs {
         requires = "template"
     )]
     physical_ids: Vec<String>,
-    /// The document of a managed policy the template attaches by ARN: `ARN=FILE` (repeatable).
-    #[arg(
-        long = "managed-policy",
-        value_name = "ARN=FILE",
-        requires = "template"
-    )]
+    /// The document of a managed policy the template or pool file attaches by ARN:
+    /// `ARN=FILE`, the document or `aws iam get-policy-version` output (repeatable).
+    #[arg(long = "managed-policy", value_name = "ARN=FILE")]
     managed_policies: Vec<String>,
     /// The identity pool to simulate (its logical id) when the template has several.
     #[arg(long, value_name = "LOGICAL_ID", requires = "template")]
@@ -249,7 +250,12 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
     let pool = match (&template, &args.pool) {
         (Some((file, stack)), _) => stack.identity_pool().map_err(|e| format!("{file}: {e}"))?,
         (None, Some(file)) => {
-            IdentityPoolSetup::from_json(&read_input(file)?).map_err(|e| format!("{file}: {e}"))?
+            let mut managed = std::collections::BTreeMap::new();
+            for (arn, path) in pairs(&args.template.managed_policies, "--managed-policy")? {
+                managed.insert(arn, read_input(&path)?);
+            }
+            IdentityPoolSetup::from_json_with_managed_policies(&read_input(file)?, &managed)
+                .map_err(|e| format!("{file}: {e}"))?
         }
         (None, None) => return Err("give --pool FILE or --template FILE".into()),
     };
