@@ -1,8 +1,10 @@
-//! Wildcard matching under hostile shapes: pieces between stars that hold
+//! Hostile input, second round (issue 21). Wildcard matching under hostile shapes: pieces between stars that hold
 //! `?` (A2: one character, not one byte), long pieces matched ignoring case
 //! (A1), and variables between stars (V5), each checked against a simple
 //! reference matcher, and the shapes that used to take seconds answered
-//! correctly at sizes where a quadratic search would not finish.
+//! correctly at sizes where a quadratic search would not finish. Then the
+//! simulator's paging (`MaxItems`, `IsTruncated`, `Marker`), one result at
+//! a time.
 //!
 //! Wildcards: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>
 //! (`*` any run, `?` any single character), StringLike:
@@ -224,4 +226,149 @@ fn long_literal_ignoring_case_against_near_misses() {
     assert!(!wildcard.is_match_ignore_ascii_case(&format!("S3:{run}")));
     assert!(wildcard.is_match_ignore_ascii_case(&format!("S3:{run}Bx")));
     assert!(!wildcard.is_match(&format!("s3:{run}b")));
+}
+
+// ---------------------------------------------------------------------------
+// Memory: the simulator pages as AWS's API does and yields one result at a
+// time (M7, <https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html>).
+
+mod simulator_paging {
+    use iam_eval::simulator::{simulate, SimulateInput, Simulation};
+    use serde_json::json;
+
+    /// `actions` actions (every third denied, every fifth unmatched) against
+    /// `resources` resources.
+    fn input(actions: usize, resources: usize, paging: serde_json::Value) -> SimulateInput {
+        let policy = json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:GetObject3*", "Resource": "arn:aws:s3:::b/1*"}
+            ]
+        });
+        let names: Vec<String> = (0..actions)
+            .map(|i| match i % 5 {
+                4 => format!("s3:Put{i}"),
+                _ => format!("s3:GetObject{i}"),
+            })
+            .collect();
+        let arns: Vec<String> = (0..resources)
+            .map(|i| format!("arn:aws:s3:::b/{i}"))
+            .collect();
+        let mut value = json!({
+            "PolicyInputList": [policy.to_string()],
+            "ActionNames": names,
+            "ResourceArns": arns,
+        });
+        if let (Some(map), Some(paging)) = (value.as_object_mut(), paging.as_object()) {
+            map.extend(paging.clone());
+        }
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn max_items_pages_and_markers_continue_to_the_end() {
+        let all = simulate(&input(1_000, 12, json!({}))).unwrap();
+        assert_eq!(all.evaluation_results.len(), 1_000);
+        assert!(!all.is_truncated);
+        assert_eq!(all.marker, None);
+        let mut pages = 0;
+        let mut collected = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let mut paging = json!({"MaxItems": 64});
+            if let Some(m) = &marker {
+                paging["Marker"] = json!(m);
+            }
+            let page = simulate(&input(1_000, 12, paging)).unwrap();
+            pages += 1;
+            assert!(page.evaluation_results.len() <= 64);
+            assert_eq!(page.is_truncated, page.marker.is_some());
+            collected.extend(page.evaluation_results);
+            match page.marker {
+                Some(next) => marker = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 16, "1,000 results at 64 a page");
+        assert_eq!(collected, all.evaluation_results);
+        // A page that ends exactly at the last result is not truncated.
+        let exact = simulate(&input(64, 1, json!({"MaxItems": 64}))).unwrap();
+        assert_eq!(exact.evaluation_results.len(), 64);
+        assert!(!exact.is_truncated);
+    }
+
+    /// AWS accepts `MaxItems` from 1 to 1,000 and a `Marker` it returned;
+    /// anything else is refused, never answered with a guessed page.
+    #[test]
+    fn paging_input_out_of_range_is_refused() {
+        for paging in [
+            json!({"MaxItems": 0}),
+            json!({"MaxItems": 1001}),
+            json!({"Marker": ""}),
+            json!({"Marker": "abc"}),
+            json!({"Marker": "11"}),
+            json!({"Marker": "2".repeat(321)}),
+        ] {
+            let refused = simulate(&input(10, 1, paging.clone()));
+            assert!(refused.is_err(), "{paging}");
+        }
+        let last = simulate(&input(10, 1, json!({"Marker": "10"}))).unwrap();
+        assert!(last.evaluation_results.is_empty());
+        let one = simulate(&input(10, 1, json!({"MaxItems": 1, "Marker": "9"}))).unwrap();
+        assert_eq!(one.evaluation_results.len(), 1);
+        assert!(!one.is_truncated);
+    }
+
+    /// The streamed JSON is the collected output, and the page is drawn one
+    /// result at a time.
+    #[test]
+    fn written_output_equals_the_collected_one() {
+        let paged = input(500, 8, json!({"MaxItems": 300, "Marker": "100"}));
+        let mut simulation = Simulation::new(&paged).unwrap();
+        assert_eq!(simulation.size_hint(), (300, Some(300)));
+        let first = simulation.next().unwrap();
+        assert_eq!(first.eval_action_name, "s3:GetObject100");
+        assert_eq!(simulation.size_hint(), (299, Some(299)));
+
+        let mut bytes = Vec::new();
+        let written = Simulation::new(&paged)
+            .unwrap()
+            .write_json(&mut bytes, false)
+            .unwrap();
+        assert_eq!(written.results, 300);
+        assert!(!written.all_allowed);
+        let streamed: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let collected = serde_json::to_value(simulate(&paged).unwrap()).unwrap();
+        assert_eq!(streamed, collected);
+        assert_eq!(streamed["IsTruncated"], true);
+        assert_eq!(streamed["Marker"], "400");
+    }
+
+    /// The command line honours paging too.
+    #[test]
+    fn the_command_pages() {
+        let dir = std::env::temp_dir().join(format!("iam-eval-paging-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("input.json");
+        let mut value = serde_json::to_value(json!({})).unwrap();
+        value["PolicyInputList"] = json!([json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}).to_string()]);
+        value["ActionNames"] = json!(["s3:GetObject", "s3:PutObject", "s3:ListBucket"]);
+        value["MaxItems"] = json!(2);
+        std::fs::write(&file, value.to_string()).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_iam-eval"))
+            .args(["simulate", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "every result on the page allowed"
+        );
+        let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(page["EvaluationResults"].as_array().unwrap().len(), 2);
+        assert_eq!(page["IsTruncated"], true);
+        assert_eq!(page["Marker"], "2");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
