@@ -2,7 +2,10 @@
 //! policies use) vs `globset::GlobMatcher` vs `regex::Regex`, each matching
 //! the same full-ARN pattern against the same ARN text. The `decision` row
 //! of each shape is a whole one-statement decision with that pattern as its
-//! `Resource`, for scale.
+//! `Resource`, for scale. The `question-pieces` shapes (a piece of `a?`
+//! between stars against a run of `a`, issue 21) are benched for iam-eval
+//! alone: a backtracking or per-start search takes seconds on them, and
+//! the 2 KB pattern holds more wildcards than a policy may (256).
 
 #![allow(
     missing_docs,
@@ -50,6 +53,27 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "pathological-trailing-star",
             format!("{}b*", "*a".repeat(64)),
             "a".repeat(10 * 1024),
+        ),
+    ]
+}
+
+/// (name, IAM pattern for the resource part, text, whether a policy may
+/// hold the pattern): the hostile shapes, for iam-eval only.
+fn hostile_cases() -> Vec<(&'static str, String, String, bool)> {
+    vec![
+        // A bucket policy's worth: 250 `?` (a pattern may hold 256
+        // wildcards) against a 4 KB key.
+        (
+            "question-pieces-4k",
+            format!("*{}b*", "a?".repeat(250)),
+            "a".repeat(4 * 1024),
+            true,
+        ),
+        (
+            "question-pieces-2k-1m",
+            format!("*{}b*", "a?".repeat(1024)),
+            "a".repeat(1024 * 1024),
+            false,
         ),
     ]
 }
@@ -110,5 +134,27 @@ fn matchers(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, matchers);
+fn hostile(c: &mut Criterion) {
+    for (name, pattern, text, in_policy) in hostile_cases() {
+        let (pattern, text) = (format!("{HEAD}{pattern}"), format!("{HEAD}{text}"));
+        let ours = Wildcard::new(&pattern);
+        assert!(!ours.is_match(&text), "{name}: no `b`, no match");
+        let mut group = c.benchmark_group(format!("matcher/{name}"));
+        group.sample_size(10);
+        group.bench_function("iam-eval", |b| {
+            b.iter(|| black_box(&ours).is_match(black_box(text.as_str())))
+        });
+        if in_policy {
+            let set = one_statement(&pattern);
+            let request = Request::new("s3:GetObject", text.as_str());
+            assert!(!set.evaluate(&request).is_allowed(), "{name}: decision");
+            group.bench_function("decision", |b| {
+                b.iter(|| black_box(&set).evaluate(black_box(&request)).is_allowed())
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, matchers, hostile);
 criterion_main!(benches);

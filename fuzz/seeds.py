@@ -75,3 +75,27 @@ for path in FILES:
     for line in open(path, encoding="utf-8"):
         if line.strip():
             write("case_file", line.strip().encode())
+
+# lint: the lint fixtures and every case's policies, as they are.
+for path in glob.glob("fixtures/lint/*/*.json") + ["fixtures/lint/several-mistakes.json"]:
+    if os.path.isfile(path):
+        write("lint", open(path, "rb").read())
+for path in FILES:
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            for p in json.loads(line)["policies"]:
+                write("lint", json.dumps(p["document"], indent=2, ensure_ascii=False).encode())
+
+# simulator: the simulator fixtures in the target's field layout (see
+# fuzz_targets/simulator.rs), with MaxItems 1, 2 and none.
+for path in glob.glob("fixtures/simulator/*.json"):
+    s = json.load(open(path, encoding="utf-8"))
+    ctx = ";".join(f'{e["ContextKeyName"]}={e["ContextKeyType"]}={"|".join(e["ContextKeyValues"])}'
+                   for e in s.get("ContextEntries", []))
+    fields = [(s.get("PolicyInputList") or [""])[0],
+              (s.get("PermissionsBoundaryPolicyInputList") or [""])[0],
+              s.get("ResourcePolicy") or "",
+              ",".join(s.get("ActionNames", [])), ",".join(s.get("ResourceArns", [])), ctx,
+              s.get("CallerArn") or "", s.get("ResourceOwner") or ""]
+    for paging in ["\x00", "\x01", "\x02"]:
+        write("simulator", RS.join(fields + [paging]).encode())

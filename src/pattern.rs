@@ -6,16 +6,29 @@
 //! suffix, prefix+suffix, pieces (literals between stars, each found
 //! leftmost in one pass), and slot (`prefix ${var} suffix`, the per-user
 //! resource). Only `?` and variables between stars are left to the general
-//! matcher, which splits the pattern at
-//! its stars and finds each star-free segment leftmost in turn. That greedy
-//! search is exact for globs whose only repetition is `*`, and it never
-//! backtracks across stars, so `*a*a*…*b` against megabytes of `a` stays
-//! linear instead of exploding (see PERFORMANCE.md).
+//! matcher, which splits the pattern at its stars and finds each star-free
+//! segment leftmost in turn. That greedy search is exact for globs whose
+//! only repetition is `*` (each segment is a fixed number of characters, so
+//! the leftmost occurrence also ends first), and it never backtracks across
+//! stars, so `*a*a*…*b` against megabytes of `a` stays linear.
+//!
+//! Within a segment, a few candidate starts are tried directly; after
+//! [`TRIES`] near misses the search hands over to the bit-parallel
+//! [`shift_and`] search, which costs O(`n` · ⌈`m`/64⌉) for `n` text and `m`
+//! characters in the segment: linear for segments of up to 64 characters,
+//! and at most 64 word operations per text character under the 4,096-byte
+//! pattern limit. Long literal pieces matched ignoring ASCII case take the
+//! same way out; case-sensitive ones use `str::find` (two-way, linear).
+//! So `*a?a?a…b*` against a megabyte of `a` is one pass, not a search from
+//! every start.
 //!
 //! Variable tokens are resolved by the caller to plain text and matched as
 //! literals: a substituted value can never act as a wildcard (V5).
 
 use std::sync::Arc;
+
+mod shift_and;
+use shift_and::Item;
 
 /// One token of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -356,8 +369,12 @@ fn segments_between_stars(tokens: &[Token]) -> Vec<(usize, usize)> {
 /// IAM's wildcard matching on its own: `*` matches any run of characters
 /// (including none and including `/` and `:`), `?` exactly one character,
 /// everything else is literal (A2, R3, O1). It is what `Action`, the parts
-/// of `Resource` ARNs and `StringLike` use. Compiled once; matching
-/// allocates nothing and takes time linear in the text for every pattern.
+/// of `Resource` ARNs and `StringLike` use. Compiled once. Matching takes
+/// time linear in the text for every pattern whose pieces between stars
+/// are at most 64 characters, and O(`n` · ⌈`m`/64⌉) for a piece of `m`
+/// characters that holds `?` (or is matched ignoring case), never a search
+/// from every start; it allocates nothing unless such a piece is longer
+/// than 64 characters and keeps almost matching.
 ///
 /// ```
 /// use iam_eval::Wildcard;
@@ -444,6 +461,7 @@ fn pieces_match(text: &str, head: &str, middle: &[Arc<str>], tail: &str, case: C
 }
 
 /// Whether `text` is exactly `literal` under `case`.
+#[inline]
 pub(crate) fn literal_eq(literal: &str, text: &str, case: Case) -> bool {
     // An empty literal needs no compare. (`same` compares empty slices
     // without touching memory, so PERFORMANCE.md's pitfall with them cannot
@@ -452,6 +470,7 @@ pub(crate) fn literal_eq(literal: &str, text: &str, case: Case) -> bool {
         && (literal.is_empty() || bytes_eq(literal.as_bytes(), text.as_bytes(), case))
 }
 
+#[inline]
 fn starts_with(text: &str, prefix: &str, case: Case) -> bool {
     // Empty when the pattern starts with `*`, as in `Pieces`: no compare.
     prefix.is_empty()
@@ -461,6 +480,7 @@ fn starts_with(text: &str, prefix: &str, case: Case) -> bool {
             .is_some_and(|head| bytes_eq(head, prefix.as_bytes(), case))
 }
 
+#[inline]
 fn ends_with(text: &str, suffix: &str, case: Case) -> bool {
     // Empty when the pattern ends with `*`: no compare.
     suffix.is_empty()
@@ -471,7 +491,7 @@ fn ends_with(text: &str, suffix: &str, case: Case) -> bool {
             .is_some_and(|tail| bytes_eq(tail, suffix.as_bytes(), case))
 }
 
-#[inline] // so a known case rule leaves just the `same` call
+#[inline(always)] // so a known case rule leaves just the `same` call
 fn bytes_eq(a: &[u8], b: &[u8], case: Case) -> bool {
     match case {
         Case::Sensitive => same(a, b),
@@ -582,8 +602,16 @@ fn match_backward(
     Some(end)
 }
 
+/// Failed candidate starts the anchor-and-verify scans below try before
+/// they hand over to [`shift_and`]. Real pieces settle within a few; a
+/// hostile one (`*a?a?a…b*` against `aaaa…`) costs at most this many
+/// piece-length compares before the search turns linear.
+const TRIES: usize = 8;
+
 /// Finds the leftmost occurrence of a star-free segment within `text[lo..hi]`;
-/// returns the end of that occurrence.
+/// returns the end of that occurrence. Since the segment is a fixed number
+/// of characters, the leftmost occurrence also ends first, which leaves the
+/// most room for the segments after it.
 fn find_segment(
     segment: &[Token],
     text: &str,
@@ -595,7 +623,7 @@ fn find_segment(
     let window = text.get(..hi)?;
     let anchor = segment.first().and_then(|t| token_text(t, vars));
     let mut start = lo;
-    loop {
+    for _ in 0..TRIES {
         if start > hi {
             return None;
         }
@@ -610,6 +638,19 @@ fn find_segment(
         // Advance one character and try again.
         start += window.get(start..)?.chars().next()?.len_utf8();
     }
+    if start > hi {
+        return None;
+    }
+    // Too many near misses: the linear search takes over from here. A
+    // missing variable value means no match (the caller rules it out).
+    let items = segment.iter().map(|token| match token {
+        Token::One => Some(Item::One),
+        _ => token_text(token, vars).map(Item::Text),
+    });
+    if items.clone().any(|item| item.is_none()) {
+        return None;
+    }
+    shift_and::find(items.flatten(), window, start, hi, case)
 }
 
 /// Needles up to this long are found by scanning for their first byte;
@@ -650,7 +691,7 @@ fn find_long_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> 
         return haystack.find(needle);
     }
     let mut from = 0;
-    loop {
+    for _ in 0..TRIES {
         let window = h.get(from..)?;
         // Scan for the first two bytes together, so a text that repeats the
         // first byte (`aaaa…` for the piece `ab`) costs no call per position.
@@ -670,6 +711,15 @@ fn find_long_literal(haystack: &str, needle: &str, case: Case) -> Option<usize> 
         }
         from = at + 1;
     }
+    // Linear from here on, for a needle that keeps almost matching (only
+    // needles matched ignoring case, or of at most `SHORT_NEEDLE` bytes,
+    // get here, and the latter only ever cost that many bytes a try).
+    while !haystack.is_char_boundary(from) {
+        from += 1;
+    }
+    let piece = std::iter::once(Item::Text(needle));
+    let end = shift_and::find(piece, haystack, from, haystack.len(), case)?;
+    Some(end - n.len())
 }
 
 /// The obvious matcher, quadratic in the worst case, kept as the reference the

@@ -59,10 +59,12 @@ pub struct SimulateInput {
     /// EC2 scenarios; accepted and not modelled.
     #[serde(default)]
     pub resource_handling_option: Option<String>,
-    /// Paging; every result is returned at once.
+    /// Paging: at most this many `EvaluationResults` (1 to 1,000). Without
+    /// it every result is returned, as the AWS CLI prints after following
+    /// every page (the API itself pages at 100).
     #[serde(default)]
     pub max_items: Option<u32>,
-    /// Paging; every result is returned at once.
+    /// Paging: the `Marker` of the previous page's output, to go on from.
     #[serde(default)]
     pub marker: Option<String>,
 }
@@ -156,8 +158,11 @@ pub struct EvaluationResult {
 pub struct SimulateOutput {
     /// One result per action.
     pub evaluation_results: Vec<EvaluationResult>,
-    /// Always false: nothing is paged.
+    /// Whether more results follow `MaxItems` (M7).
     pub is_truncated: bool,
+    /// When truncated: the input's `Marker` for the next page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
 }
 
 /// Why a simulation input was rejected.
@@ -173,42 +178,234 @@ fn decision_name(decision: Decision) -> &'static str {
     }
 }
 
-/// Runs a simulation.
+/// Runs a simulation: the page `MaxItems` and `Marker` ask for, or every
+/// result without them, collected. [`Simulation`] yields the same results
+/// one at a time instead.
 pub fn simulate(input: &SimulateInput) -> Result<SimulateOutput, SimulateError> {
-    let set = build_set(input)?;
-    let context = build_context(&input.context_entries)?;
-    let resource_account = input.resource_owner.as_deref().map(owner_account);
-    let resources: Vec<&str> = if input.resource_arns.is_empty() {
-        vec!["*"]
-    } else {
-        input.resource_arns.iter().map(String::as_str).collect()
-    };
-    let mut results = Vec::new();
-    for action in &input.action_names {
-        let mut per_resource = Vec::new();
-        for resource in &resources {
-            let mut builder =
-                Request::builder(action.as_str(), *resource).with_context(context.clone());
+    let mut simulation = Simulation::new(input)?;
+    let is_truncated = simulation.is_truncated();
+    let marker = simulation.marker();
+    Ok(SimulateOutput {
+        evaluation_results: simulation.by_ref().collect(),
+        is_truncated,
+        marker,
+    })
+}
+
+/// AWS's bounds on `MaxItems` and on a `Marker`'s length (M7).
+const MAX_ITEMS: std::ops::RangeInclusive<u32> = 1..=1000;
+const MARKER_CHARS: usize = 320;
+
+/// A simulation's page of results, each evaluated when it is taken, so
+/// memory does not grow with the number of results (one action's
+/// resource results at a time). Paged as the API pages (M7):
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html>.
+///
+/// ```
+/// use iam_eval::simulator::{Simulation, SimulateInput};
+/// let input: SimulateInput = serde_json::from_str(r#"{
+///   "PolicyInputList": ["{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:Get*\",\"Resource\":\"*\"}}"],
+///   "ActionNames": ["s3:GetObject", "s3:PutObject", "s3:GetBucketPolicy"],
+///   "MaxItems": 2
+/// }"#)?;
+/// let mut page = Simulation::new(&input)?;
+/// assert!(page.is_truncated());
+/// assert_eq!(page.marker().as_deref(), Some("2"));
+/// let decisions: Vec<_> = page.by_ref().map(|r| r.eval_decision).collect();
+/// assert_eq!(decisions, ["allowed", "implicitDeny"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Simulation<'a> {
+    input: &'a SimulateInput,
+    set: PolicySet,
+    context: Context,
+    resources: Vec<&'a str>,
+    /// The next action to simulate, and the end of the page.
+    next: usize,
+    end: usize,
+}
+
+impl<'a> Simulation<'a> {
+    /// Compiles the input's policies and context and finds its page.
+    pub fn new(input: &'a SimulateInput) -> Result<Self, SimulateError> {
+        let actions = input.action_names.len();
+        let start = match &input.marker {
+            None => 0,
+            Some(marker) => parse_marker(marker, actions)?,
+        };
+        let end = match input.max_items {
+            None => actions,
+            Some(n) if MAX_ITEMS.contains(&n) => start
+                .saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
+                .min(actions),
+            Some(n) => {
+                return Err(SimulateError(format!(
+                    "MaxItems `{n}` is out of range: 1 to 1000"
+                )))
+            }
+        };
+        let resources = if input.resource_arns.is_empty() {
+            vec!["*"]
+        } else {
+            input.resource_arns.iter().map(String::as_str).collect()
+        };
+        // The simulator refuses input it cannot read (InvalidInput); so does
+        // this, before any result: a malformed action or caller is an error.
+        for action in input.action_names.get(start..end).unwrap_or_default() {
+            let mut builder = Request::builder(action.as_str(), "*");
             if let Some(caller) = &input.caller_arn {
+                builder = builder.principal(caller.as_str());
+            }
+            builder
+                .try_build()
+                .map_err(|e| SimulateError(e.to_string()))?;
+        }
+        Ok(Simulation {
+            set: build_set(input)?,
+            context: build_context(&input.context_entries)?,
+            input,
+            resources,
+            next: start,
+            end,
+        })
+    }
+
+    /// Whether results follow this page.
+    pub fn is_truncated(&self) -> bool {
+        self.end < self.input.action_names.len()
+    }
+
+    /// The `Marker` that asks for the next page, when there is one.
+    pub fn marker(&self) -> Option<String> {
+        self.is_truncated().then(|| self.end.to_string())
+    }
+
+    /// Writes the page as the simulator's output JSON, each result
+    /// serialized as soon as it is evaluated; returns how many were written
+    /// and whether every one was `allowed`.
+    pub fn write_json(
+        mut self,
+        writer: impl std::io::Write,
+        pretty: bool,
+    ) -> Result<Written, SimulateError> {
+        let written = std::cell::Cell::new(Written {
+            results: 0,
+            all_allowed: true,
+        });
+        let page = StreamedPage {
+            is_truncated: self.is_truncated(),
+            marker: self.marker(),
+            results: std::cell::RefCell::new(&mut self),
+            written: &written,
+        };
+        let result = match pretty {
+            true => serde_json::to_writer_pretty(writer, &page),
+            false => serde_json::to_writer(writer, &page),
+        };
+        result.map_err(|e| SimulateError(format!("cannot write the output: {e}")))?;
+        Ok(written.get())
+    }
+
+    /// Evaluates one action against every resource.
+    fn evaluate(&self, action: &str) -> EvaluationResult {
+        let resource_account = self.input.resource_owner.as_deref().map(owner_account);
+        let mut per_resource = Vec::with_capacity(self.resources.len());
+        for resource in &self.resources {
+            let mut builder =
+                Request::builder(action, *resource).with_context(self.context.clone());
+            if let Some(caller) = &self.input.caller_arn {
                 builder = builder.principal(caller.as_str());
             }
             if let Some(account) = resource_account {
                 builder = builder.resource_account(account);
             }
-            // The simulator refuses input it cannot read (InvalidInput); so
-            // does this: a malformed action or caller is an error, not a result.
-            let request = builder
-                .try_build()
-                .map_err(|e| SimulateError(e.to_string()))?;
-            let explanation = set.evaluate(&request).explanation();
+            let request = builder.build();
+            let explanation = self.set.evaluate(&request).explanation();
             per_resource.push(resource_result(resource, &explanation));
         }
-        results.push(action_result(action, per_resource, &resources));
+        action_result(action, per_resource, &self.resources)
     }
-    Ok(SimulateOutput {
-        evaluation_results: results,
-        is_truncated: false,
-    })
+}
+
+impl Iterator for Simulation<'_> {
+    type Item = EvaluationResult;
+
+    fn next(&mut self) -> Option<EvaluationResult> {
+        if self.next >= self.end {
+            return None;
+        }
+        let action = self.input.action_names.get(self.next)?;
+        self.next += 1;
+        Some(self.evaluate(action))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.end.saturating_sub(self.next);
+        (left, Some(left))
+    }
+}
+
+/// What [`Simulation::write_json`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Written {
+    /// How many `EvaluationResults`.
+    pub results: usize,
+    /// Whether each was `allowed`.
+    pub all_allowed: bool,
+}
+
+/// [`SimulateOutput`]'s shape, with the results drawn from the simulation
+/// while they are serialized.
+struct StreamedPage<'s, 'a> {
+    results: std::cell::RefCell<&'s mut Simulation<'a>>,
+    is_truncated: bool,
+    marker: Option<String>,
+    written: &'s std::cell::Cell<Written>,
+}
+
+impl Serialize for StreamedPage<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = if self.marker.is_some() { 3 } else { 2 };
+        let mut page = serializer.serialize_struct("SimulateOutput", fields)?;
+        page.serialize_field("EvaluationResults", &StreamedResults(self))?;
+        page.serialize_field("IsTruncated", &self.is_truncated)?;
+        if let Some(marker) = &self.marker {
+            page.serialize_field("Marker", marker)?;
+        }
+        page.end()
+    }
+}
+
+struct StreamedResults<'p, 's, 'a>(&'p StreamedPage<'s, 'a>);
+
+impl Serialize for StreamedResults<'_, '_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut simulation = self.0.results.borrow_mut();
+        let written = self.0.written;
+        serializer.collect_seq(simulation.by_ref().inspect(|result| {
+            let mut w = written.get();
+            w.results += 1;
+            w.all_allowed &= result.eval_decision == "allowed";
+            written.set(w);
+        }))
+    }
+}
+
+/// A `Marker` this simulator wrote: the index of the next action. AWS's
+/// own constraints (1 to 320 characters from U+0020 to U+00FF) come first.
+fn parse_marker(marker: &str, actions: usize) -> Result<usize, SimulateError> {
+    let chars = marker.chars().count();
+    let shape_ok = (1..=MARKER_CHARS).contains(&chars)
+        && marker.chars().all(|c| ('\u{20}'..='\u{ff}').contains(&c));
+    match marker.parse::<usize>() {
+        Ok(next) if shape_ok && next <= actions => Ok(next),
+        _ => Err(SimulateError(format!(
+            "Marker `{marker}` is not one this simulation returned (the index of the next action, at most {actions})"
+        ))),
+    }
 }
 
 fn build_set(input: &SimulateInput) -> Result<PolicySet, SimulateError> {

@@ -1,6 +1,8 @@
 //! `iam-eval simulate`: the IAM policy simulator's input and output shapes.
 
-use iam_eval::simulator::{simulate, SimulateInput};
+use std::io::Write;
+
+use iam_eval::simulator::{SimulateInput, Simulation};
 
 use crate::{read_input, Exit};
 
@@ -14,14 +16,19 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
     let input: SimulateInput = serde_json::from_str(&read_input(&args.file)?)
         .map_err(|e| format!("invalid simulator input: {e}"))?;
-    let output = simulate(&input).map_err(|e| e.to_string())?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?
-    );
-    let all_allowed = output
-        .evaluation_results
-        .iter()
-        .all(|r| r.eval_decision == "allowed");
-    Ok(if all_allowed { Exit::Yes } else { Exit::No })
+    let simulation = Simulation::new(&input).map_err(|e| e.to_string())?;
+    // Each result is written as it is evaluated: memory stays that of one
+    // result, however many the input asks for.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = simulation
+        .write_json(&mut out, true)
+        .map_err(|e| e.to_string())?;
+    writeln!(out)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(if written.all_allowed {
+        Exit::Yes
+    } else {
+        Exit::No
+    })
 }
