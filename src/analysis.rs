@@ -464,11 +464,8 @@ fn compare(
             if confirmed > 0 {
                 format!("The policy {what} ({confirmed} confirmed by a witness request).")
             } else {
-                format!(
-                    "Could not prove that the policy grants no such access; the policy may {}.",
-                    what.trim_start_matches("grants ")
-                        .replace("access", "grant access")
-                )
+                "Could not prove that the policy grants no such access (see the reasons)."
+                    .to_owned()
             }
         }
     };
@@ -597,13 +594,30 @@ fn confirm(
         } else {
             point.new_allows.clone()
         };
-        for index in indexes {
+        // Where variables were widened to `*` (the half against old Denies),
+        // the request also needs their values: try the resource's segments.
+        let mut contexts = vec![context.clone()];
+        for (key, default) in &point.vars {
+            if default.is_some() || context.keys().any(|k| k.eq_ignore_ascii_case(key)) {
+                continue;
+            }
+            let tail = resource.splitn(6, ':').nth(5).unwrap_or_default();
+            for segment in tail.split('/').take(16) {
+                let mut c = context.clone();
+                c.insert(key.clone(), ContextValue::Single(segment.to_owned()));
+                contexts.push(c);
+            }
+        }
+        for (index, context) in indexes
+            .iter()
+            .flat_map(|i| contexts.iter().map(move |c| (*i, c)))
+        {
             for principal in principals(new, index) {
                 let mut b = Request::builder(action, resource.as_str());
                 if let Some(p) = &principal {
                     b = b.principal(p.as_str());
                 }
-                for (k, v) in &context {
+                for (k, v) in context {
                     b = b.context(k, v.clone());
                 }
                 let request = b.build();

@@ -353,10 +353,20 @@ impl<'p> Search<'p> {
                                 vars: true,
                             }),
                             Token::Var(n) => match mode {
-                                VarMode::Star => g.toks.push(Tok::Star {
-                                    no_colon: false,
-                                    vars: true,
-                                }),
+                                VarMode::Star => {
+                                    // Recorded, so a witness can give it a value.
+                                    if let Some(var) = entry.vars.get(usize::from(*n)) {
+                                        self.var_symbol(
+                                            &var.key,
+                                            &var.key_lower,
+                                            var.default.as_deref(),
+                                        );
+                                    }
+                                    g.toks.push(Tok::Star {
+                                        no_colon: false,
+                                        vars: true,
+                                    });
+                                }
                                 VarMode::Drop => dropped = true,
                                 VarMode::Symbol => {
                                     let Some(var) = entry.vars.get(usize::from(*n)) else {
