@@ -499,8 +499,9 @@ fn gap_text(action: &str, approx: &[Approximation]) -> String {
     let mut text = format!("could not prove that `{action}` is not newly allowed");
     if !approx.is_empty() {
         text.push_str(": ");
-        let parts: Vec<String> = approx
+        let mut parts: Vec<String> = approx
             .iter()
+            .take(3)
             .map(|a| {
                 let side = match a.side {
                     Side::New => "new",
@@ -509,6 +510,9 @@ fn gap_text(action: &str, approx: &[Approximation]) -> String {
                 format!("{side} policy statement {}: {}", a.index, a.why)
             })
             .collect();
+        if approx.len() > 3 {
+            parts.push(format!("and {} more", approx.len() - 3));
+        }
         text.push_str(&parts.join("; "));
     }
     text

@@ -3,6 +3,12 @@
 //! the engine here: allowed by the new policy, not by the old one.
 //! Shape: <https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoNewAccess.html>.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions"
+)]
+
 use iam_eval::analysis::{
     check_access_not_granted, check_no_new_access, CheckOutcome, CheckResult, ReasonKind,
 };
@@ -249,7 +255,7 @@ fn if_exists_and_missing_keys() {
     assert_pass(&cond("StringEqualsIfExists"), &cond("StringEquals"));
     // A Null check: requiring the key is narrower than not caring.
     let null = r#"{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*","Condition":{"Null":{"aws:RequestedRegion":"false"}}}"#;
-    assert_pass(&cond("StringEqualsIfExists"), &format!("{}", null.replace("\"Null\":{\"aws:RequestedRegion\":\"false\"}", "\"StringEquals\":{\"aws:RequestedRegion\":\"us-east-1\"},\"Null\":{\"aws:RequestedRegion\":\"false\"}")));
+    assert_pass(&cond("StringEqualsIfExists"), &null.replace("\"Null\":{\"aws:RequestedRegion\":\"false\"}", "\"StringEquals\":{\"aws:RequestedRegion\":\"us-east-1\"},\"Null\":{\"aws:RequestedRegion\":\"false\"}"));
     // A Deny on a missing key (C3: a negated operator is true when the key is missing).
     let allow = r#"{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}"#;
     let deny = |op: &str| {

@@ -4,6 +4,12 @@
 //! (wildcards, NotAction/NotResource, Denies, conditions, IfExists, set
 //! operators, variables), random requests from values those policies name.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions"
+)]
+
 use iam_eval::analysis::{check_no_new_access, CheckResult};
 use iam_eval::{Options, PolicySet, PolicyType, Request};
 use proptest::prelude::*;

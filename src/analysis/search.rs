@@ -418,7 +418,7 @@ impl<'p> Search<'p> {
         key_values: &mut Vec<(String, Vec<Option<ContextValue>>)>,
     ) -> usize {
         // Conditions by key (lowercase), keeping the key as first written.
-        let mut by_key: Vec<(String, String, Vec<(usize, &'p Condition)>)> = Vec::new();
+        let mut by_key: Vec<KeyConditions<'p>> = Vec::new();
         for (i, s) in stmts.iter().enumerate() {
             for c in s.st.conditions.iter() {
                 if !values::decidable(c) {
@@ -448,7 +448,7 @@ impl<'p> Search<'p> {
         let _ = &empty;
         for (_, key, list) in by_key {
             let conds: Vec<&Condition> = list.iter().map(|(_, c)| *c).collect();
-            let Some(cands) = values::candidates(&conds) else {
+            let Some(cands) = values::candidates(&conds, self.options) else {
                 for (i, _) in &list {
                     if let Some(s) = stmts.get(*i) {
                         if !s.role.positive() {
@@ -508,6 +508,9 @@ impl<'p> Search<'p> {
         count
     }
 }
+
+/// A key (lowercase, then as written) and the conditions on it, by statement.
+type KeyConditions<'p> = (String, String, Vec<(usize, &'p Condition)>);
 
 struct Dfs<'a, 'p> {
     stmts: &'a [Stmt<'p>],

@@ -17,7 +17,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use ipnet::IpNet;
 
 use super::automaton::{regions, Glob, Sym, Tok};
-use crate::condition::{parse_date, Condition, Decimal, Operands, Test};
+use crate::condition::{parse_date, Condition, Decimal, Operands, SetQualifier, Test};
+use crate::options::{BareMultiValue, Options};
 use crate::pattern::Token;
 use crate::request::ContextValue;
 
@@ -66,7 +67,10 @@ fn family(condition: &Condition) -> Option<Family> {
 /// Candidate values for a key read by `conditions` (all [`decidable`]);
 /// `None` when they mix families or the lists grow too long, and the key
 /// is then left undecided.
-pub(crate) fn candidates(conditions: &[&Condition]) -> Option<Vec<Option<ContextValue>>> {
+pub(crate) fn candidates(
+    conditions: &[&Condition],
+    options: &Options,
+) -> Option<Vec<Option<ContextValue>>> {
     let mut families: Vec<Family> = conditions.iter().filter_map(|c| family(c)).collect();
     families.dedup();
     families.sort_unstable_by_key(|f| *f as u8);
@@ -85,7 +89,16 @@ pub(crate) fn candidates(conditions: &[&Condition]) -> Option<Vec<Option<Context
         out.push(Some(ContextValue::Single(s.clone())));
         out.push(Some(ContextValue::Multi(vec![s.clone()])));
     }
-    let largest = (conditions.len() + 1).max(2).min(singles.len());
+    // A bare operator under the default C7 reading fails closed on any
+    // several values, whatever they are: it needs no witness of its own.
+    let witnesses = conditions
+        .iter()
+        .filter(|c| {
+            c.operator.set != SetQualifier::Bare
+                || options.bare_multi_value != BareMultiValue::FailClosed
+        })
+        .count();
+    let largest = (witnesses + 1).max(2).min(singles.len());
     for size in 2..=largest {
         let mut chosen = Vec::new();
         subsets(&singles, size, 0, &mut chosen, &mut out)?;
