@@ -43,6 +43,8 @@
 #![warn(missing_debug_implementations)]
 
 mod action_keys;
+#[cfg(feature = "analysis")]
+pub mod analysis;
 mod arn;
 pub mod case;
 pub mod cognito;

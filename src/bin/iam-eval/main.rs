@@ -4,9 +4,11 @@
 //! invalid, a case mismatched or could not be evaluated), 1 error (bad usage,
 //! unreadable input, a policy that does not compile).
 
+mod access;
 mod batch;
 mod check;
 mod cognito;
+mod diff;
 mod lint;
 mod simulate;
 mod validate;
@@ -40,6 +42,10 @@ enum Command {
     Validate(validate::Args),
     /// Find the mistakes people make in identity-pool policies (Access Analyzer-style findings).
     Lint(lint::Args),
+    /// Does a policy change grant new access, or a policy any of some access? PASS (0) or FAIL (2), with witnesses.
+    Diff(diff::Args),
+    /// List what a policy allows, per service and access level.
+    Access(access::Args),
 }
 
 /// The three answers a command can give.
@@ -71,6 +77,8 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Cognito(args) => cognito::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Access(args) => access::run(args),
     };
     match result {
         Ok(exit) => exit.into(),
