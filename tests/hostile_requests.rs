@@ -678,7 +678,7 @@ fn deny_statements_that_never_apply_are_diagnosed() {
                 .find(|f| f.issue_code == code)
                 .unwrap_or_else(|| panic!("{text}: no {code} in {findings:?}"));
             assert_eq!(finding.finding_type, finding_type, "{text}");
-            assert_eq!(finding.locations[0].path, path, "{text}");
+            assert_eq!(finding.locations[0].json_path(), path, "{text}");
             assert_eq!(
                 findings.iter().filter(|f| f.issue_code == code).count(),
                 1,
