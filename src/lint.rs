@@ -27,7 +27,7 @@
 //! assert_eq!(findings.len(), 1);
 //! assert_eq!(findings[0].issue_code, "COGNITO_TRUST_MISSING_AUD");
 //! assert_eq!(findings[0].finding_type, FindingType::SecurityWarning);
-//! assert_eq!(findings[0].locations[0].path, "Statement[0]");
+//! assert_eq!(findings[0].locations[0].json_path(), "Statement[0]");
 //!
 //! // Every check can be switched off by its code.
 //! let mut config = LintConfig::default();

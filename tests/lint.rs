@@ -243,7 +243,7 @@ fn cli_prints_one_line_per_finding_and_exits_2() {
 }
 
 #[test]
-fn cli_json_is_access_analyzers_finding_shape() {
+fn cli_json_lines_use_access_analyzer_field_names() {
     let out = iam_eval(&["lint", "--json", SEVERAL]);
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
