@@ -27,7 +27,7 @@
 //! assert_eq!(findings.len(), 1);
 //! assert_eq!(findings[0].issue_code, "COGNITO_TRUST_MISSING_AUD");
 //! assert_eq!(findings[0].finding_type, FindingType::SecurityWarning);
-//! assert_eq!(findings[0].locations[0].path, "Statement[0]");
+//! assert_eq!(findings[0].locations[0].json_path(), "Statement[0]");
 //!
 //! // Every check can be switched off by its code.
 //! let mut config = LintConfig::default();
@@ -35,9 +35,12 @@
 //! assert!(lint(trust, PolicyType::Trust, &config).is_empty());
 //! ```
 //!
-//! Positions are 1-based lines and 1-based columns counted in characters,
-//! as everywhere else in this crate; `offset` is the 0-based byte offset.
+//! Locations are Access Analyzer's: a list of [`PathElement`]s and a span
+//! whose lines count from 1 and whose columns and offsets count characters
+//! from 0 (see [`Position`]). `iam-eval lint --json` prints each finding in
+//! exactly that shape.
 
+mod catalog;
 mod conditions;
 mod grammar;
 mod keys;
@@ -97,14 +100,19 @@ impl fmt::Display for FindingType {
     }
 }
 
-/// A point in the policy text.
+/// A point in the policy text, counted as Access Analyzer counts it.
+///
+/// Checked against a `ValidatePolicy` response: a value at the ninth line,
+/// after 18 characters of indentation and key, is reported as line 9,
+/// column 18, so lines count from 1 and columns and offsets from 0, in
+/// characters (the same as bytes for ASCII policies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Position {
     /// 1-based line.
     pub line: usize,
-    /// 1-based column, in characters.
+    /// 0-based column, in characters.
     pub column: usize,
-    /// 0-based byte offset.
+    /// 0-based offset from the start of the text, in characters.
     pub offset: usize,
 }
 
@@ -117,14 +125,63 @@ pub struct Span {
     pub end: Position,
 }
 
-/// Where a finding is: a JSON path such as `Statement[0].Action[1]` (empty
-/// for the document root) and its span.
+/// One step of a path into the policy's JSON, as Access Analyzer's
+/// `PathElement` writes it.
+///
+/// ```
+/// use iam_eval::lint::PathElement;
+/// let path = [PathElement::Value("Statement".into()), PathElement::Index(0)];
+/// assert_eq!(serde_json::to_string(&path)?, r#"[{"value":"Statement"},{"index":0}]"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PathElement {
+    /// The value of the object member with this key: `{"value": "Statement"}`.
+    Value(String),
+    /// The key itself of an object member (a condition key):
+    /// `{"key": "aws:SourceIp"}`.
+    Key(String),
+    /// An array entry: `{"index": 0}`.
+    Index(usize),
+    /// Part of a string, in characters: `{"substring": {"start": 5, "length": 3}}`.
+    Substring {
+        /// Where the part starts.
+        start: usize,
+        /// How long it is.
+        length: usize,
+    },
+}
+
+/// Where a finding is, as Access Analyzer's `Location`: the path to the
+/// JSON value (empty for the document) and the span of its text.
+///
+/// Changed in 0.2: `path` was the dotted text `Statement[0].Action[1]`,
+/// which [`Location::json_path`] still gives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
-    /// The JSON path.
-    pub path: String,
+    /// The path, outermost step first.
+    pub path: Vec<PathElement>,
     /// The text it covers.
     pub span: Span,
+}
+
+impl Location {
+    /// The path written as this crate's errors write it:
+    /// `Statement[0].Condition.StringEquals.aws:SourceIp`.
+    pub fn json_path(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                PathElement::Value(key) | PathElement::Key(key) => {
+                    out = crate::parse::child_path(&out, key);
+                }
+                PathElement::Index(i) => out.push_str(&format!("[{i}]")),
+                PathElement::Substring { .. } => {}
+            }
+        }
+        out
+    }
 }
 
 /// One finding, in the shape of Access Analyzer's `ValidatePolicyFinding`.
@@ -149,17 +206,71 @@ pub struct Finding {
 }
 
 impl fmt::Display for Finding {
-    /// `line:column: FINDING_TYPE ISSUE_CODE: message (link)`.
+    /// `line:column: FINDING_TYPE ISSUE_CODE: message (link)`, with a
+    /// 1-based column as editors and compilers write it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (line, column) = self
             .locations
             .first()
-            .map_or((1, 1), |l| (l.span.start.line, l.span.start.column));
+            .map_or((1, 1), |l| (l.span.start.line, l.span.start.column + 1));
         write!(
             f,
             "{line}:{column}: {} {}: {} ({})",
             self.finding_type, self.issue_code, self.message, self.learn_more_link
         )
+    }
+}
+
+/// Who can get the credentials of the role whose policy is linted; it sets
+/// how loud the broad-grant checks are (`SERVICE_WIDE_ACTION_ON_ALL_RESOURCES`,
+/// `WRITE_ACTION_ON_ALL_RESOURCES`).
+///
+/// Broad grants matter most where an identity pool hands the credentials
+/// to the public. Without that context (a bare file) they are warnings, so
+/// AWS's own managed policies, meant for trusted administrators, do not
+/// fail a build; for a role guests or every signed-in user can assume they
+/// are security warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum PublicRole {
+    /// Not known, or not a public role.
+    #[default]
+    Unknown,
+    /// Any signed-in user of an identity pool can assume it (its
+    /// authenticated role, or a trust policy that admits every
+    /// authenticated identity).
+    AnySignedInUser,
+    /// Guests can assume it: an identity pool's unauthenticated role.
+    Guests,
+}
+
+impl PublicRole {
+    /// Whether anyone outside the account's administrators gets the role.
+    pub fn is_public(self) -> bool {
+        self != PublicRole::Unknown
+    }
+}
+
+/// Who a role trust policy admits through Cognito identity pools: guests
+/// when a statement trusting `cognito-identity.amazonaws.com` admits
+/// unauthenticated identities, any signed-in user when it admits
+/// authenticated ones, else [`PublicRole::Unknown`].
+///
+/// ```
+/// use iam_eval::lint::{public_role, PublicRole};
+/// let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+///   "Principal":{"Federated":"cognito-identity.amazonaws.com"},
+///   "Action":"sts:AssumeRoleWithWebIdentity",
+///   "Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:1"},
+///     "ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"unauthenticated"}}}]}"#;
+/// assert_eq!(public_role(trust), PublicRole::Guests);
+/// ```
+pub fn public_role(trust: &str) -> PublicRole {
+    let mut diags = Diagnostics::default();
+    let limits = crate::Limits::default();
+    match parse_document(trust, PolicyType::Trust, &limits, &mut diags) {
+        Some(document) => trust::reach(&document),
+        None => PublicRole::Unknown,
     }
 }
 
@@ -179,6 +290,8 @@ pub struct LintConfig {
     pub disabled: BTreeSet<String>,
     /// Options for the grammar checks (operator-name case, limits…).
     pub options: Options,
+    /// Who can assume the role the policy is attached to.
+    pub public_role: PublicRole,
 }
 
 impl LintConfig {
@@ -274,7 +387,6 @@ pub const CHECKS: &[Check] = &[
     check!("MISSING_VERSION", Warning, "no `Version`: variables are literal and newer features are off", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-missing-version"),
     check!("LEGACY_VERSION", Warning, "`Version` 2008-10-17: variables are literal", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"),
     check!("UNUSED_ID", Warning, "`Id` in a policy type that ignores it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_id.html"),
-    check!("EMPTY_SID", Warning, "an empty `Sid`", GRAMMAR),
     check!("NULL_ENTRY", Warning, "a `null` entry in a list, ignored", GRAMMAR),
     check!("EMPTY_PRINCIPAL_LIST", Warning, "a principal list that names no one", PRINCIPAL),
     check!("POLICY_WARNING", Warning, "any other warning `validate` reports", GRAMMAR),
@@ -320,6 +432,35 @@ pub const CHECKS: &[Check] = &[
     check!("EMPTY_CONDITION_KEY", Warning, "an empty condition key: no request carries it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"),
     check!("ARN_VALUE_NOT_AN_ARN", Warning, "an ARN operator value with fewer than six parts never matches an ARN", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN"),
     check!("PRINCIPAL_NAMES_NO_ONE", Warning, "`\"Principal\": {}` names no one, so the statement never applies", PRINCIPAL),
+    // 9. Actions, services and condition keys against the service data.
+    check!("INVALID_SERVICE_IN_ACTION", Error, "an action whose service prefix no service has", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-service-in-action"),
+    check!("INVALID_SERVICE", Error, "a condition key whose prefix no service has", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-service"),
+    check!("INVALID_SERVICE_CONDITION_KEY", Error, "a condition key its service does not have", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-service-condition-key"),
+    check!("INVALID_GLOBAL_CONDITION_KEY", Error, "an `aws:` condition key that is not a global condition key", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-global-condition-key"),
+    check!("DENY_WITH_INVALID_ACTION", SecurityWarning, "a Deny of an action that does not exist: whatever it meant to deny stays allowed", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"),
+    check!("DENY_WITH_INVALID_CONDITION_KEY", SecurityWarning, "a Deny conditioned on a key no request carries: it never applies", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
+    check!("TYPE_MISMATCH", Warning, "an operator whose type is not the condition key's", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-type-mismatch"),
+    check!("STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS", Warning, "`StringLike` on an ARN condition key; `ArnLike` compares part by part", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-string-like-operator-with-arn-condition-keys"),
+    check!("EQUIVALENT_TO_NULL_FALSE", Suggestion, "`StringLike`/`ArnLike` with `*`: only tests that the key is present", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-equivalent-to-null-false"),
+    check!("EQUIVALENT_TO_NULL_TRUE", Suggestion, "`StringNotLike`/`ArnNotLike` with `*`: only tests that the key is absent", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-equivalent-to-null-true"),
+    check!("ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Suggestion, "an Allow on a tag key for actions of a service that never sets it", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-allow-with-unsupported-tag-condition-key-for-service"),
+    check!("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SecurityWarning, "a Deny on a tag key for actions of a service that never sets it: they are not denied", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-deny-with-unsupported-tag-condition-key-for-service"),
+    // 10. Passing roles and creating service-linked roles on many resources.
+    check!("PASS_ROLE_WITH_STAR_IN_RESOURCE", SecurityWarning, "`iam:PassRole` allowed on `*` or every role", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource"),
+    check!("PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", SecurityWarning, "`iam:PassRole` allowed by a wildcard action on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-action-and-resource"),
+    check!("PASS_ROLE_WITH_NOT_RESOURCE", SecurityWarning, "`iam:PassRole` allowed with `NotResource`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-not-resource"),
+    check!("PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", SecurityWarning, "`iam:PassRole` allowed by a wildcard action with `NotResource`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-action-and-not-resource"),
+    check!("PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", SecurityWarning, "`iam:PassRole` allowed by `NotAction` with `NotResource`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-not-action-and-not-resource"),
+    check!("PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", SecurityWarning, "`iam:PassRole` allowed by `NotAction` on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource-and-not-action"),
+    check!("CREATE_SLR_WITH_STAR_IN_RESOURCE", Warning, "`iam:CreateServiceLinkedRole` allowed on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-create-slr-with-star-in-resource"),
+    check!("CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", Warning, "`iam:CreateServiceLinkedRole` allowed by a wildcard action on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-create-slr-with-star-in-action-and-resource"),
+    check!("CREATE_SLR_WITH_NOT_RESOURCE", Warning, "`iam:CreateServiceLinkedRole` allowed with `NotResource`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-create-slr-with-not-resource"),
+    check!("CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", Warning, "`iam:CreateServiceLinkedRole` allowed by a wildcard action with `NotResource`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-create-slr-with-star-in-action-and-not-resource"),
+    check!("CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE", Warning, "`iam:CreateServiceLinkedRole` allowed by `NotAction` with `NotResource`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-create-slr-with-not-action-and-not-resource"),
+    check!("CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", Warning, "`iam:CreateServiceLinkedRole` allowed by `NotAction` on `*`", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-create-slr-with-star-in-resource-and-not-action"),
+    // 11. Redundant entries.
+    check!("REDUNDANT_ACTION", Suggestion, "an action another entry of the same `Action` already covers", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-redundant-action"),
+    check!("REDUNDANT_RESOURCE", Suggestion, "a resource another entry of the same `Resource` already covers", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-redundant-resource"),
 ];
 
 /// The check with `code`, if there is one.
@@ -332,8 +473,10 @@ pub fn check(code: &str) -> Option<&'static Check> {
 /// position. A correct policy gives an empty list.
 pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Finding> {
     let lines = LineIndex::new(text);
+    let tree = crate::json::parse(text, config.options.limits.max_json_depth).ok();
     let mut cx = Cx {
         text,
+        tree,
         lines,
         policy_type,
         config,
@@ -348,6 +491,7 @@ pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Fin
         trust::check(&mut cx, &document);
         permissive::check(&mut cx, &document);
         never_applies::check(&mut cx, &document);
+        catalog::check(&mut cx, &document);
     }
     let mut findings = cx.findings;
     findings.sort_by(|a, b| {
@@ -364,6 +508,8 @@ pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Fin
 /// What a check needs, and where findings go.
 pub(crate) struct Cx<'a> {
     text: &'a str,
+    /// The JSON tree, for paths; `None` when the text is not JSON.
+    tree: Option<crate::json::Node<'a>>,
     lines: LineIndex,
     policy_type: PolicyType,
     config: &'a LintConfig,
@@ -383,12 +529,65 @@ impl<'a> Cx<'a> {
         self.config.is_enabled(code)
     }
 
+    /// Access Analyzer's position of a byte offset: 1-based line, 0-based
+    /// column and offset in characters.
     fn position(&self, offset: usize) -> Position {
         let (line, column) = self.lines.position(self.text, offset);
+        let chars = if self.text.is_ascii() {
+            offset.min(self.text.len())
+        } else {
+            self.text
+                .char_indices()
+                .take_while(|(at, _)| *at < offset)
+                .count()
+        };
         Position {
             line,
-            column,
-            offset,
+            column: column.saturating_sub(1),
+            offset: chars,
+        }
+    }
+
+    /// The path to the JSON value (or object key) that starts at or
+    /// contains `offset`, and where that value ends; from the text's own
+    /// tree, so keys holding dots or brackets stay whole.
+    fn path_at(&self, offset: usize, fallback: &str) -> (Vec<PathElement>, Option<usize>) {
+        use crate::json::Value;
+        let Some(mut node) = self.tree.as_ref() else {
+            return (fallback_path(fallback), None);
+        };
+        let inside = |span: &crate::json::Span| span.start <= offset && offset < span.end;
+        let mut path = Vec::new();
+        loop {
+            if node.span.start == offset {
+                return (path, Some(node.span.end));
+            }
+            match &node.value {
+                Value::Object(members) => {
+                    if let Some(m) = members.iter().find(|m| inside(&m.key_span)) {
+                        path.push(PathElement::Key(m.key.to_string()));
+                        return (path, Some(m.key_span.end));
+                    }
+                    match members.iter().find(|m| inside(&m.value.span)) {
+                        Some(m) => {
+                            path.push(PathElement::Value(m.key.to_string()));
+                            node = &m.value;
+                        }
+                        None => return (path, None),
+                    }
+                }
+                Value::Array(items) => match items.iter().position(|i| inside(&i.span)) {
+                    Some(i) => {
+                        path.push(PathElement::Index(i));
+                        match items.get(i) {
+                            Some(item) => node = item,
+                            None => return (path, None),
+                        }
+                    }
+                    None => return (path, None),
+                },
+                _ => return (path, None),
+            }
         }
     }
 
@@ -413,12 +612,20 @@ impl<'a> Cx<'a> {
         let learn_more_link = check(code).map_or(AA, |c| c.link);
         let locations = at
             .iter()
-            .map(|a| Location {
-                path: a.path.clone(),
-                span: Span {
-                    start: self.position(a.start),
-                    end: self.position(a.end.max(a.start)),
-                },
+            .map(|a| {
+                let (path, node_end) = self.path_at(a.start, &a.path);
+                let end = if a.end > a.start {
+                    a.end
+                } else {
+                    node_end.unwrap_or(a.start)
+                };
+                Location {
+                    path,
+                    span: Span {
+                        start: self.position(a.start),
+                        end: self.position(end),
+                    },
+                }
             })
             .collect();
         self.findings.push(Finding {
@@ -486,6 +693,31 @@ impl<'a> Cx<'a> {
             None => self.statement(s),
         }
     }
+}
+
+/// A path from this crate's dotted text, for text that is not JSON (the
+/// tree is missing, so keys are split at dots as well as they can be).
+fn fallback_path(path: &str) -> Vec<PathElement> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            let (key, tail) = rest.split_at(open);
+            if !key.is_empty() {
+                out.push(PathElement::Value(key.to_owned()));
+            }
+            rest = tail;
+            for index in rest.split(['[', ']']).filter(|i| !i.is_empty()) {
+                match index.parse() {
+                    Ok(i) => out.push(PathElement::Index(i)),
+                    Err(_) => out.push(PathElement::Value(index.trim_matches('"').to_owned())),
+                }
+            }
+        } else {
+            out.push(PathElement::Value(rest.to_owned()));
+        }
+    }
+    out
 }
 
 /// The end of the JSON scalar starting at `offset`: past the closing quote

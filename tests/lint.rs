@@ -14,7 +14,7 @@ mod common;
 
 use common::{iam_eval, stdout};
 
-use iam_eval::lint::{lint, FindingType, LintConfig, CHECKS};
+use iam_eval::lint::{lint, FindingType, LintConfig, PathElement, CHECKS};
 use iam_eval::PolicyType;
 
 const SEVERAL: &str = "fixtures/lint/several-mistakes.json";
@@ -91,6 +91,8 @@ fn bad_fixtures_produce_their_findings() {
                 "S3_OBJECT_ACTION_ON_BUCKET_ARN",
                 "ALLOW_WITH_NOT_ACTION",
                 "ALLOW_WITH_NOT_RESOURCE",
+                "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+                "CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE",
             ],
         ),
     ];
@@ -158,10 +160,19 @@ fn findings_point_at_the_offending_text() {
         .find(|f| f.issue_code == "IDENTITY_VARIABLE_WITHOUT_DELIMITER")
         .unwrap();
     let location = &delimiter.locations[0];
-    assert_eq!(location.path, "Statement[1].Resource");
+    assert_eq!(location.json_path(), "Statement[1].Resource");
+    assert_eq!(
+        location.path,
+        [
+            PathElement::Value("Statement".into()),
+            PathElement::Index(1),
+            PathElement::Value("Resource".into())
+        ]
+    );
+    // Access Analyzer's positions: 1-based line, 0-based column.
     assert_eq!(
         (location.span.start.line, location.span.start.column),
-        (14, 19)
+        (14, 18)
     );
     let quoted = text
         .get(location.span.start.offset..location.span.end.offset)
@@ -221,7 +232,7 @@ fn cli_prints_one_line_per_finding_and_exits_2() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 7, "{text}");
     assert!(lines[0].starts_with(
-        "fixtures/lint/several-mistakes.json:7:47: SECURITY_WARNING SERVICE_WIDE_ACTION_ON_ALL_RESOURCES: `cognito-sync:*`"
+        "fixtures/lint/several-mistakes.json:7:47: WARNING SERVICE_WIDE_ACTION_ON_ALL_RESOURCES: `cognito-sync:*`"
     ));
     assert!(lines[0].ends_with(
         "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)"
@@ -236,26 +247,102 @@ fn cli_json_lines_use_access_analyzer_field_names() {
     let out = iam_eval(&["lint", "--json", SEVERAL]);
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
-    let values: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+    // One line per policy: `findings` as in ValidatePolicy's response.
+    let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(line["file"], SEVERAL);
+    assert_eq!(line["policyType"], "identity");
+    let findings = line["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 7);
+    let first = &findings[0];
+    // Exactly ValidatePolicyFinding's members, no more.
+    let mut keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
         .collect();
-    assert_eq!(values.len(), 7);
-    let first = &values[0];
-    assert_eq!(first["file"], SEVERAL);
-    assert_eq!(first["findingType"], "SECURITY_WARNING");
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "findingDetails",
+            "findingType",
+            "issueCode",
+            "learnMoreLink",
+            "locations"
+        ]
+    );
+    assert_eq!(first["findingType"], "WARNING");
     assert_eq!(first["issueCode"], "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES");
     assert!(first["findingDetails"]
         .as_str()
         .unwrap()
         .contains("cognito-sync:*"));
-    assert!(first["learnMoreLink"]
-        .as_str()
+    assert_eq!(
+        first["locations"][0]["path"],
+        serde_json::json!([{"value": "Statement"}, {"index": 0}, {"value": "Action"}, {"index": 1}])
+    );
+    let start = &first["locations"][0]["span"]["start"];
+    assert_eq!(
+        (start["line"].as_u64(), start["column"].as_u64()),
+        (Some(7), Some(46))
+    );
+    let offset = start["offset"].as_u64().unwrap() as usize;
+    assert!(read(SEVERAL)
+        .get(offset..)
         .unwrap()
-        .starts_with("https://"));
-    assert_eq!(first["locations"][0]["path"], "Statement[0].Action[1]");
-    assert_eq!(first["locations"][0]["span"]["start"]["line"], 7);
-    assert_eq!(first["locations"][0]["span"]["start"]["column"], 47);
+        .starts_with("\"cognito-sync:*\""));
+    // A condition key is a `key` step.
+    let guard = findings
+        .iter()
+        .find(|f| f["issueCode"] == "ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD")
+        .unwrap();
+    assert_eq!(
+        guard["locations"][0]["path"],
+        serde_json::json!([{"value": "Statement"}, {"index": 3}, {"value": "Condition"}, {"value": "ForAllValues:StringEquals"}, {"key": "dynamodb:LeadingKeys"}])
+    );
+}
+
+#[test]
+fn cli_pool_sets_the_severity_of_broad_grants() {
+    let out = iam_eval(&[
+        "lint",
+        "--pool",
+        "fixtures/cognito/notes-app-pool.json",
+        "--json",
+    ]);
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let auth = lines
+        .iter()
+        .find(|l| {
+            l["poolPath"]
+                == "Roles.arn:aws:iam::123456789012:role/Cognito_NotesAuth_Role.Policies[0].PolicyDocument"
+        })
+        .unwrap();
+    let wide: Vec<&serde_json::Value> = auth["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["issueCode"] == "SERVICE_WIDE_ACTION_ON_ALL_RESOURCES")
+        .collect();
+    assert_eq!(wide.len(), 2, "{auth}");
+    // The authenticated role goes to every signed-in user.
+    assert!(wide.iter().all(|f| f["findingType"] == "SECURITY_WARNING"));
+    assert_eq!(out.status.code(), Some(2));
+    // The same policy as a bare file: warnings.
+    let bare = iam_eval(&["lint", "fixtures/policies/notes-app-auth-role.json"]);
+    assert!(stdout(&bare).contains("WARNING SERVICE_WIDE_ACTION_ON_ALL_RESOURCES"));
+    assert!(!stdout(&bare).contains("SECURITY_WARNING SERVICE_WIDE"));
+    let told = iam_eval(&[
+        "lint",
+        "--public-role",
+        "guests",
+        "fixtures/policies/notes-app-auth-role.json",
+    ]);
+    assert!(stdout(&told).contains("SECURITY_WARNING SERVICE_WIDE_ACTION_ON_ALL_RESOURCES"));
 }
 
 #[test]

@@ -44,14 +44,16 @@ pub(super) fn check(cx: &mut Cx<'_>, document: &Document) {
                 SetQualifier::ForAllValues
                     if s.effect == Effect::Allow && !has_null_guard(s, key, ignore_case) =>
                 {
-                    cx.report(
-                        "ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD",
-                        format!(
-                            "`{}` is true for requests that carry no `{key}` (a DynamoDB Scan has no leading keys and returns the whole table); add \"Null\": {{\"{key}\": \"false\"}} to this statement",
-                            c.operator.text
-                        ),
-                        &at,
-                    );
+                    if let Some(why) = arrives_without(s, key) {
+                        cx.report(
+                            "ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD",
+                            format!(
+                                "`{}` is true for requests that carry no `{key}`, and {why}; add \"Null\": {{\"{key}\": \"false\"}} to this statement",
+                                c.operator.text
+                            ),
+                            &at,
+                        );
+                    }
                 }
                 SetQualifier::ForAnyValue if keys::is_single_valued(key) => cx.report(
                     "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
@@ -74,6 +76,66 @@ pub(super) fn check(cx: &mut Cx<'_>, document: &Document) {
             }
         }
     }
+}
+
+/// DynamoDB actions that always carry `dynamodb:LeadingKeys`: each names
+/// the partition key of the items it reads or writes
+/// (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html>).
+const ALWAYS_LEADING_KEYS: &[&str] = &[
+    "getitem",
+    "batchgetitem",
+    "query",
+    "putitem",
+    "updateitem",
+    "deleteitem",
+    "batchwriteitem",
+    "conditioncheckitem",
+];
+
+/// Why an action of `s` can arrive without `key`, for the keys whose
+/// absence AWS documents; `None` when every action carries it, or for any
+/// other key (`aws:TagKeys` absent is a request without tags, which a
+/// `ForAllValues` list of allowed tag keys is meant to allow).
+fn arrives_without(s: &Statement, key: &str) -> Option<String> {
+    let aws = crate::service_data::ServiceData::aws();
+    let action = s.action.as_ref()?;
+    if action.negated {
+        return Some("`NotAction` allows actions that never carry it".to_owned());
+    }
+    if key.eq_ignore_ascii_case("dynamodb:LeadingKeys") {
+        for item in &action.items {
+            let expanded = aws.expand_action(&item.text);
+            let without = expanded.iter().find(|a| {
+                !(a.service() == "dynamodb"
+                    && ALWAYS_LEADING_KEYS.contains(&a.name().to_ascii_lowercase().as_str()))
+            });
+            if let Some(a) = without {
+                let scan = if a.name() == "Scan" {
+                    " (a Scan has no leading keys and returns the whole table)"
+                } else {
+                    ""
+                };
+                return Some(format!("`{a}` carries none{scan}"));
+            }
+        }
+        return None;
+    }
+    if key.eq_ignore_ascii_case("dynamodb:Attributes") {
+        // AWS's examples pin `dynamodb:Select` to SPECIFIC_ATTRIBUTES, so a
+        // request must name its attributes.
+        let select = s
+            .conditions
+            .iter()
+            .any(|c| c.key.text.eq_ignore_ascii_case("dynamodb:Select"));
+        if select {
+            return None;
+        }
+        return Some(
+            "a read that names no attributes (no projection) carries none and returns every attribute"
+                .to_owned(),
+        );
+    }
+    None
 }
 
 /// `"Null": {key: "false"}` in the same statement: the key must be present.
@@ -103,7 +165,8 @@ mod tests {
     fn forallvalues_needs_a_null_guard_in_an_allow() {
         let bad = identity(
             r#"{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${cognito-identity.amazonaws.com:sub}"]}}"#,
-        );
+        )
+        .replace("dynamodb:Query", "dynamodb:Scan");
         assert_eq!(
             codes(&bad, PolicyType::Identity),
             ["ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD"]
@@ -112,6 +175,24 @@ mod tests {
             r#"{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${cognito-identity.amazonaws.com:sub}"]},"Null":{"dynamodb:leadingkeys":"false"}}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
+        // Query always names its partition key: no hole without the guard.
+        let query = identity(
+            r#"{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${cognito-identity.amazonaws.com:sub}"]}}"#,
+        );
+        assert!(codes(&query, PolicyType::Identity).is_empty());
+        // A request without tags is what a list of allowed tag keys allows.
+        let tags = identity(r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}"#);
+        assert!(codes(&tags, PolicyType::Identity).is_empty());
+        // Attributes: a read without a projection carries none.
+        let attributes = identity(r#"{"ForAllValues:StringEquals":{"dynamodb:Attributes":["a"]}}"#);
+        assert_eq!(
+            codes(&attributes, PolicyType::Identity),
+            ["ALLOW_FORALLVALUES_WITHOUT_NULL_GUARD"]
+        );
+        let selected = identity(
+            r#"{"ForAllValues:StringEquals":{"dynamodb:Attributes":["a"]},"StringEqualsIfExists":{"dynamodb:Select":"SPECIFIC_ATTRIBUTES"}}"#,
+        );
+        assert!(codes(&selected, PolicyType::Identity).is_empty());
     }
 
     #[test]
@@ -130,9 +211,12 @@ mod tests {
             r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"},"StringEquals":{"aws:PrincipalTag/team":"a"}}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
-        // Keys the table does not know are left alone.
-        let unknown = identity(r#"{"ForAnyValue:StringEquals":{"ec2:Attribute":"a"}}"#);
-        assert!(codes(&unknown, PolicyType::Identity).is_empty());
+        // Keys the data does not type are left alone (and reported unknown).
+        let unknown = identity(r#"{"ForAnyValue:StringEquals":{"ec2:Attributez":"a"}}"#);
+        assert_eq!(
+            codes(&unknown, PolicyType::Identity),
+            ["INVALID_SERVICE_CONDITION_KEY"]
+        );
     }
 
     #[test]

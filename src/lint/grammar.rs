@@ -14,11 +14,21 @@ use crate::set::validate;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let report = validate(cx.text, cx.policy_type, &cx.config.options);
+    // A role trust policy linted as an identity policy: every statement's
+    // Principal is an error there, so say which type was meant.
+    let looks_like_trust = cx.policy_type == PolicyType::Identity
+        && cx.text.contains("\"Principal\"")
+        && cx.text.contains("sts:AssumeRole");
     for error in &report.errors {
         let code = error_code(error.kind());
         let at = at(cx, error.location());
         // A `Limit` error says itself that it is the crate's own bound (L1).
-        let message = error.kind().to_string();
+        let mut message = error.kind().to_string();
+        if looks_like_trust && matches!(error.kind(), PolicyErrorKind::NotAllowed { .. }) {
+            message.push_str(
+                "; this looks like a role trust policy: lint it as one (`--type trust`, `PolicyType::Trust`)",
+            );
+        }
         cx.report_as(FindingType::Error, code, message, &[at]);
     }
     for warning in &report.warnings {
@@ -82,7 +92,9 @@ fn warning_code(kind: WarningKind) -> Option<&'static str> {
         WarningKind::MissingVersion => Some("MISSING_VERSION"),
         WarningKind::LegacyVersion => Some("LEGACY_VERSION"),
         WarningKind::UnusedId => Some("UNUSED_ID"),
-        WarningKind::EmptySid => Some("EMPTY_SID"),
+        // The console writes `"Sid": ""` into every policy it generates;
+        // an empty Sid changes nothing, so the lint stays quiet on it.
+        WarningKind::EmptySid => None,
         WarningKind::NullEntry => Some("NULL_ENTRY"),
         WarningKind::EmptyPrincipalList => Some("EMPTY_PRINCIPAL_LIST"),
         WarningKind::DateNotUnderstood => Some("TYPE_MISMATCH_DATE"),
@@ -178,6 +190,8 @@ mod tests {
         let found = codes(text, PolicyType::Identity);
         assert!(found.contains(&"ELEMENT_NOT_ALLOWED"), "{found:?}");
         assert!(found.contains(&"MISSING_ELEMENT"), "{found:?}");
+        let found = super::super::lint(text, PolicyType::Identity, &Default::default());
+        assert!(found.iter().any(|f| f.message.contains("--type trust")));
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Small tables of condition keys and actions the checks need (S6, V9, A4).
-//!
-//! The tables are deliberately short: a key is called single- or
-//! multi-valued only when AWS documents it so, and every other key is left
-//! alone, so a check never fires on a guess.
+//! Condition keys and actions the checks need (S6, V9, A4): the service
+//! data's types, corrected by short tables where AWS's guides say otherwise.
+//! A key the data does not know is neither single- nor multivalued, so a
+//! check never fires on a guess.
+
+use crate::service_data::ConditionKeyType;
 
 /// Multivalued keys (`ArrayOf…` in the Service Authorization Reference, S6).
 const MULTI_VALUED: &[&str] = &[
@@ -46,23 +47,37 @@ const SINGLE_VALUED: &[&str] = &[
 const SINGLE_VALUED_PREFIXES: &[&str] =
     &["aws:principaltag/", "aws:requesttag/", "aws:resourcetag/"];
 
+/// The type of `key`'s values: this module's tables where AWS's guides
+/// correct the service data (Cognito's `amr` is multivalued, though the
+/// data types it `String`), else the service data's type.
+pub(super) fn key_type(key: &str) -> Option<ConditionKeyType> {
+    if MULTI_VALUED.contains(&lower(key).as_str()) {
+        return Some(ConditionKeyType::ArrayOfString);
+    }
+    crate::service_data::ServiceData::aws()
+        .condition_key(key)
+        .map(|k| k.key_type())
+}
+
 /// `key` lowercased.
 fn lower(key: &str) -> String {
     key.to_ascii_lowercase()
 }
 
-/// Whether AWS documents `key` as multivalued.
+/// Whether AWS documents `key` as multivalued (an `ArrayOf…` type, S6).
 pub(super) fn is_multi_valued(key: &str) -> bool {
-    MULTI_VALUED.contains(&lower(key).as_str())
+    key_type(key).is_some_and(ConditionKeyType::is_multivalued)
 }
 
-/// Whether AWS documents `key` as single-valued.
+/// Whether AWS documents `key` as single-valued: in the table, or typed
+/// without `ArrayOf` by the service data.
 pub(super) fn is_single_valued(key: &str) -> bool {
-    let key = lower(key);
-    SINGLE_VALUED.contains(&key.as_str())
+    let lowered = lower(key);
+    SINGLE_VALUED.contains(&lowered.as_str())
         || SINGLE_VALUED_PREFIXES
             .iter()
-            .any(|p| key.starts_with(p) && key.len() > p.len())
+            .any(|p| lowered.starts_with(p) && lowered.len() > p.len())
+        || key_type(key).is_some_and(|t| !t.is_multivalued())
 }
 
 /// The `amr` key of Cognito identity pools (CG2).

@@ -10,7 +10,18 @@ use crate::policy::{Document, Effect};
 
 pub(super) fn check(cx: &mut Cx<'_>, document: &Document) {
     for finding in crate::never_applies::find(document) {
+        let padded = |path: &str| {
+            document
+                .statements
+                .iter()
+                .flat_map(|s| &s.conditions)
+                .find(|c| c.key.path == path)
+                .is_none_or(|c| c.key.text.trim() != c.key.text)
+        };
         let code = match finding.kind {
+            // An unpadded `aws:` key is check 9's, against the service data
+            // (`INVALID_GLOBAL_CONDITION_KEY`).
+            WarningKind::UnknownConditionKey if !padded(&finding.path) => continue,
             WarningKind::UnknownConditionKey => "UNKNOWN_CONDITION_KEY",
             WarningKind::EmptyConditionKey => "EMPTY_CONDITION_KEY",
             WarningKind::ArnValueNotAnArn => "ARN_VALUE_NOT_AN_ARN",

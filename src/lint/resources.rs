@@ -10,106 +10,50 @@
 //!   authorized against `table/NAME/index/INDEX`; granting it on the table
 //!   only denies every query of an index.
 //!
-//! Only actions written without wildcards are checked against the S3
-//! tables, and a resource pattern that could match both types (`*`,
-//! `arn:aws:s3:::b*`) counts as both, so the checks never guess.
+//! Whether an ARN is a bucket or an object is decided by the resource types
+//! of the service data ([`ServiceData::resource_types_for`]). Only actions
+//! written without wildcards are checked; a resource pattern that could
+//! match both types (`*`, `arn:aws:s3:::b*`) counts as both, and a policy
+//! variable may hold anything, `/` included, so
+//! `arn:aws:s3:::${aws:PrincipalTag/bucket}` may be a bucket: the checks
+//! never guess.
 
 use super::Cx;
 use crate::pattern::{Case, Pattern};
 use crate::policy::{Document, Effect, Item, Statement};
+use crate::service_data::ServiceData;
 
-/// S3 actions on buckets (Service Authorization Reference, resource type `bucket`).
-const BUCKET_ACTIONS: &[&str] = &[
-    "listbucket",
-    "listbucketversions",
-    "listbucketmultipartuploads",
-    "getbucketlocation",
-    "getbucketpolicy",
-    "putbucketpolicy",
-    "deletebucketpolicy",
-    "getbucketacl",
-    "putbucketacl",
-    "getbuckettagging",
-    "putbuckettagging",
-    "getbucketversioning",
-    "putbucketversioning",
-    "getbucketcors",
-    "putbucketcors",
-    "getbucketnotification",
-    "putbucketnotification",
-    "getbucketpublicaccessblock",
-    "putbucketpublicaccessblock",
-    "getlifecycleconfiguration",
-    "putlifecycleconfiguration",
-    "getencryptionconfiguration",
-    "putencryptionconfiguration",
-    "deletebucket",
-];
-
-/// S3 actions on objects (resource type `object`).
-const OBJECT_ACTIONS: &[&str] = &[
-    "getobject",
-    "putobject",
-    "deleteobject",
-    "getobjectacl",
-    "putobjectacl",
-    "getobjecttagging",
-    "putobjecttagging",
-    "deleteobjecttagging",
-    "getobjectversion",
-    "deleteobjectversion",
-    "getobjectversionacl",
-    "putobjectversionacl",
-    "getobjectversiontagging",
-    "putobjectversiontagging",
-    "deleteobjectversiontagging",
-    "getobjectattributes",
-    "getobjectretention",
-    "putobjectretention",
-    "getobjectlegalhold",
-    "putobjectlegalhold",
-    "restoreobject",
-    "abortmultipartupload",
-    "listmultipartuploadparts",
-];
-
-/// What an entry of `Resource` can match, as far as S3 is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct S3Reach {
-    s3: bool,
-    bucket: bool,
-    object: bool,
+/// A `Resource` entry with each policy variable widened to `*`: a
+/// variable may hold a `/` (`${aws:PrincipalTag/bucket}` may be a bucket
+/// or a key prefix), so it is matched as anything.
+fn widened(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        match rest.get(start..).and_then(|r| r.find('}')) {
+            Some(close) => {
+                out.push('*');
+                rest = rest.get(start + close + 1..).unwrap_or_default();
+            }
+            None => {
+                rest = rest.get(start..).unwrap_or_default();
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
-fn s3_reach(text: &str) -> S3Reach {
-    let any = S3Reach {
-        s3: true,
-        bucket: true,
-        object: true,
-    };
-    if text == "*" || !text.starts_with("arn:") {
-        return any;
-    }
-    let mut parts = text.splitn(6, ':');
-    let service = parts.nth(2).unwrap_or_default();
-    let resource = parts.nth(2).unwrap_or_default();
-    if service.contains(['*', '?']) {
-        return any;
-    }
-    if service != "s3" {
-        return S3Reach {
-            s3: false,
-            bucket: false,
-            object: false,
-        };
-    }
-    S3Reach {
-        s3: true,
-        // A bucket ARN has no `/`; wildcards can match the empty string.
-        bucket: !resource.contains('/'),
-        // An object ARN has one; `*`, `?` or a variable may supply it.
-        object: resource.contains(['/', '*', '?']) || resource.contains("${"),
-    }
+/// Whether a resource entry can name something of S3.
+fn may_be_s3(text: &str) -> bool {
+    text == "*"
+        || (text.starts_with("arn:")
+            && text
+                .split(':')
+                .nth(2)
+                .is_some_and(|service| service == "s3" || service.contains(['*', '?', '$'])))
 }
 
 pub(super) fn check(cx: &mut Cx<'_>, document: &Document) {
@@ -119,20 +63,44 @@ pub(super) fn check(cx: &mut Cx<'_>, document: &Document) {
     query_without_index(cx, document);
 }
 
+/// S3 actions against the S3 resources of the statement, by the resource
+/// types the service data gives each action: an action none of the
+/// resources can be is authorized against none of them.
 fn s3_mismatch(cx: &mut Cx<'_>, s: &Statement) {
+    let aws = ServiceData::aws();
     let resources = super::resources(s);
-    let reach: Vec<S3Reach> = resources.iter().map(|r| s3_reach(&r.text)).collect();
-    if !reach.iter().any(|r| r.s3) {
+    let s3: Vec<String> = resources
+        .iter()
+        .filter(|r| may_be_s3(&r.text))
+        .map(|r| widened(&r.text))
+        .collect();
+    if s3.is_empty() {
         return;
     }
-    let bucket = reach.iter().any(|r| r.bucket);
-    let object = reach.iter().any(|r| r.object);
+    let all_are = |probe: &str| {
+        s3.iter()
+            .all(|r| !aws.resource_types_for(probe, r).is_empty())
+    };
     let first = resources.first().map(|r| cx.item(r));
     for action in super::actions(s) {
-        let Some(name) = s3_action_name(&action.text) else {
+        let Some((service, name)) = action.text.split_once(':') else {
             continue;
         };
-        let (code, message) = if !bucket && BUCKET_ACTIONS.contains(&name.as_str()) {
+        if !service.eq_ignore_ascii_case("s3") || name.contains(['*', '?']) {
+            continue;
+        }
+        let Some(known) = aws.action(&action.text) else {
+            continue;
+        };
+        if known.resource_types().is_empty()
+            || s3
+                .iter()
+                .any(|r| !aws.resource_types_for(&action.text, r).is_empty())
+        {
+            continue;
+        }
+        let takes = |t: &str| known.resource_types().iter().any(|rt| rt.name() == t);
+        let (code, message) = if takes("bucket") && all_are("s3:GetObject") {
             (
                 "S3_BUCKET_ACTION_ON_OBJECT_ARN",
                 format!(
@@ -140,7 +108,7 @@ fn s3_mismatch(cx: &mut Cx<'_>, s: &Statement) {
                     action.text
                 ),
             )
-        } else if !object && OBJECT_ACTIONS.contains(&name.as_str()) {
+        } else if takes("object") && all_are("s3:ListBucket") {
             (
                 "S3_OBJECT_ACTION_ON_BUCKET_ARN",
                 format!(
@@ -155,13 +123,6 @@ fn s3_mismatch(cx: &mut Cx<'_>, s: &Statement) {
         at.extend(first.clone());
         cx.report(code, message, &at);
     }
-}
-
-/// `s3:GetObject` → `getobject`, for actions written without wildcards.
-fn s3_action_name(action: &str) -> Option<String> {
-    let (service, name) = action.split_once(':')?;
-    (service.eq_ignore_ascii_case("s3") && !name.contains(['*', '?']))
-        .then(|| name.to_ascii_lowercase())
 }
 
 fn grants_query(s: &Statement) -> bool {
@@ -226,6 +187,22 @@ mod tests {
             r#"{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/home/*"]}"#,
         );
         assert!(codes(&good, PolicyType::Identity).is_empty());
+    }
+
+    #[test]
+    fn a_slash_inside_a_variable_is_not_an_object_key() {
+        let bucket = policy(
+            r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::${aws:PrincipalTag/bucket}"}"#,
+        );
+        assert!(codes(&bucket, PolicyType::Identity).is_empty());
+        // The variable does not hide a real object path after it.
+        let object = policy(
+            r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team}/*"}"#,
+        );
+        assert_eq!(
+            codes(&object, PolicyType::Identity),
+            ["S3_BUCKET_ACTION_ON_OBJECT_ARN"]
+        );
     }
 
     #[test]

@@ -132,6 +132,43 @@ fn admits(c: &ConditionEntry, op: &Operator, value: &str) -> Option<bool> {
     }
 }
 
+/// Who the Cognito statements of a trust policy admit (see
+/// [`super::public_role`]).
+pub(super) fn reach(document: &Document) -> super::PublicRole {
+    let mut reach = super::PublicRole::Unknown;
+    for s in document.statements.iter().filter(|s| trusts_cognito(s)) {
+        let web_identity = super::actions(s).iter().any(|a| {
+            Pattern::wildcard(&a.text).is_match(
+                "sts:AssumeRoleWithWebIdentity",
+                &[],
+                Case::AsciiInsensitive,
+            )
+        });
+        if !web_identity {
+            continue;
+        }
+        let amr: Vec<(&ConditionEntry, Operator)> = s
+            .conditions
+            .iter()
+            .filter(|c| keys::is_amr(&c.key.text))
+            .filter_map(|c| Some((c, Operator::parse(&c.operator.text, false).ok()?)))
+            .filter(|(_, op)| op.test != Test::Null)
+            .collect();
+        // Unknowable tests count as admitting: the role may be public.
+        let admits_value = |value: &str| {
+            amr.iter()
+                .all(|(c, op)| admits(c, op, value).unwrap_or(true))
+        };
+        if admits_value("unauthenticated") {
+            return super::PublicRole::Guests;
+        }
+        if admits_value("authenticated") {
+            reach = super::PublicRole::AnySignedInUser;
+        }
+    }
+    reach
+}
+
 fn admits_guests(cx: &mut Cx<'_>, s: &Statement, ignore_case: bool) {
     let amr: Vec<(&ConditionEntry, Operator)> = s
         .conditions
