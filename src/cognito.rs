@@ -519,6 +519,33 @@ impl IdentityPoolSetup {
         })
     }
 
+    /// The pool's providers, for a refusal: a login from another one is
+    /// easier to fix when the ones configured are named.
+    fn providers(&self) -> String {
+        let pool = &self.pool;
+        let names: Vec<String> = pool
+            .cognito_identity_providers
+            .iter()
+            .map(|p| format!("`{}` with client `{}`", p.provider_name, p.client_id))
+            .chain(
+                pool.supported_login_providers
+                    .keys()
+                    .map(|p| format!("`{p}`")),
+            )
+            .chain(
+                pool.open_id_connect_provider_arns
+                    .iter()
+                    .map(|p| format!("`{p}`")),
+            )
+            .chain(pool.saml_provider_arns.iter().map(|p| format!("`{p}`")))
+            .collect();
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(", ")
+        }
+    }
+
     fn choose_authenticated_role(
         &self,
         login: &Login,
@@ -540,7 +567,8 @@ impl IdentityPoolSetup {
                 .any(|p| p.provider_name == provider && p.client_id == client);
             if !configured {
                 return Err(format!(
-                    "`{provider}` with client `{client}` is not a provider of this pool"
+                    "`{provider}` with client `{client}` is not a provider of this pool (its providers: {})",
+                    self.providers()
                 ));
             }
             format!("{provider}:{client}")
@@ -553,7 +581,10 @@ impl IdentityPoolSetup {
                     .any(|p| p == provider)
                 || self.pool.saml_provider_arns.iter().any(|p| p == provider);
             if !configured {
-                return Err(format!("`{provider}` is not a provider of this pool"));
+                return Err(format!(
+                    "`{provider}` is not a provider of this pool (its providers: {})",
+                    self.providers()
+                ));
             }
             provider.to_owned()
         };

@@ -447,7 +447,10 @@ fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {
 
 /// `physical_ids` and `identity_pool` name resources the template has: a
 /// name it does not have is an error listing those it has, never ignored.
-fn check_names(section: &Map<String, Value>, options: &TemplateOptions) -> Result<(), TemplateError> {
+fn check_names(
+    section: &Map<String, Value>,
+    options: &TemplateOptions,
+) -> Result<(), TemplateError> {
     let resources = section.get("Resources").and_then(Value::as_object);
     let has = |name: &str| resources.is_some_and(|r| r.contains_key(name));
     for logical in options.physical_ids.keys() {

@@ -49,10 +49,7 @@ impl Includes {
         let template = canonical(template)?;
         let root = match root {
             Some(root) => canonical(root)?,
-            None => template
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
+            None => template.parent().map(Path::to_path_buf).unwrap_or_default(),
         };
         Ok(Includes {
             root,

@@ -585,7 +585,8 @@ impl<'t> Resolver<'t> {
     pub(super) fn region(&mut self) -> String {
         match (&self.options.region, &self.template_region) {
             (Some(given), Some(written)) if given != written => {
-                let message = format!("`{given}` (--region), not the template's provider.region `{written}`");
+                let message =
+                    format!("`{given}` (--region), not the template's provider.region `{written}`");
                 let given = given.clone();
                 self.note("AWS::Region", message);
                 given
@@ -1269,7 +1270,10 @@ impl<'t> Resolver<'t> {
                 format!("`${{file({written})}}` includes a file, but the template's location is not known: load it with `template::load_file` (the CLI does)"),
             ));
         };
-        let text = match includes.locate(&written).and_then(|found| includes.open(found)) {
+        let text = match includes
+            .locate(&written)
+            .and_then(|found| includes.open(found))
+        {
             Ok(text) => text,
             Err(why) => {
                 return Err(self.fatal_error(path, format!("`${{file({written})}}`: {why}")))
@@ -1392,7 +1396,8 @@ impl<'t> Resolver<'t> {
             // `${sls:stage}` is `${opt:stage, self:provider.stage, "dev"}`
             // (https://www.serverless.com/framework/docs/guides/variables/core).
             "sls:stage" => {
-                let given = self.serverless_variable("opt:stage, self:provider.stage", root, level + 1);
+                let given =
+                    self.serverless_variable("opt:stage, self:provider.stage", root, level + 1);
                 return Ok(given.unwrap_or_else(|_| {
                     self.note(
                         "sls:stage",
@@ -1421,7 +1426,9 @@ impl<'t> Resolver<'t> {
             let found = self.include(written, selector, root, key)?;
             return match found.as_ref().and_then(text) {
                 Some(t) => Ok(t),
-                None => Err(format!("`${{{content}}}` is not a string where it is used in a string")),
+                None => Err(format!(
+                    "`${{{content}}}` is not a string where it is used in a string"
+                )),
             };
         }
         match fallback {

@@ -93,9 +93,7 @@ fn statements(name: &str, args: &Map<String, Value>) -> Option<Value> {
             ],
         }])
     };
-    let one = |actions: &[&str], pattern: &str, var: &str, param: &str| {
-        json!([{"Effect": "Allow", "Action": actions, "Resource": sub(pattern, var, &arg(param))}])
-    };
+    let one = |actions: &[&str], pattern: &str, var: &str, param: &str| json!([{"Effect": "Allow", "Action": actions, "Resource": sub(pattern, var, &arg(param))}]);
     let sqs = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}";
     Some(match name {
         "DynamoDBCrudPolicy" => table(&[
@@ -386,7 +384,10 @@ pub(super) fn expand(
         role.insert("AssumeRolePolicyDocument".into(), trust);
         role.insert("ManagedPolicyArns".into(), Value::Array(managed));
         role.insert("Policies".into(), Value::Array(policies));
-        for (from, to) in [("PermissionsBoundary", "PermissionsBoundary"), ("RolePath", "Path")] {
+        for (from, to) in [
+            ("PermissionsBoundary", "PermissionsBoundary"),
+            ("RolePath", "Path"),
+        ] {
             if let Some(v) = properties.get(from) {
                 role.insert(to.into(), v.clone());
             }

@@ -138,7 +138,10 @@ pub(super) fn generated(root: &Value) -> Vec<(String, Value, String)> {
         .or_else(|| at(&["iam", "role", "permissionBoundary"]).cloned())
         .or_else(|| at(&["rolePermissionsBoundary"]).cloned());
     let mut properties = Map::new();
-    properties.insert("Path".into(), role_part("path").unwrap_or_else(|| json!("/")));
+    properties.insert(
+        "Path".into(),
+        role_part("path").unwrap_or_else(|| json!("/")),
+    );
     properties.insert(
         "RoleName".into(),
         role_part("name").unwrap_or_else(|| {
