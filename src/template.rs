@@ -9,6 +9,18 @@
 //! inline `Policies`, and the `AWS::IAM::Policy`/`ManagedPolicy` resources
 //! attached to it.
 //!
+//! A SAM template (`Transform: AWS::Serverless-2016-10-31`) is expanded as
+//! SAM expands it where permissions are concerned: `Globals.Function`, each
+//! function's generated role (its `Policies`, with the policy templates of
+//! [`POLICY_TEMPLATES`]) and the implicit APIs. A Serverless Framework file
+//! is read as the framework reads it: `resources:` as a list of fragments
+//! and `${file(…)}` includes ([`load_file`]; see [`MAX_INCLUDES`] for where
+//! an include may be read), its variables, `provider.region`, and the
+//! resources the framework generates (`ApiGatewayRestApi`,
+//! `IamRoleLambdaExecution`). Options that name what the template does not
+//! have (a physical id, a parameter, a managed policy) are an error listing
+//! what it has.
+//!
 //! Nothing is guessed. A piece that cannot be resolved offline (an unknown
 //! `Ref`, `Fn::ImportValue`, a parameter with neither a value nor a
 //! `Default`, …) is an [`Unresolved`] with its template path, and fails

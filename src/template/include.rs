@@ -24,7 +24,11 @@ use std::path::{Component, Path, PathBuf};
 
 use super::MAX_TEMPLATE_BYTES;
 
-/// How many `${file(…)}` includes one template may read in all.
+/// How many `${file(…)}` includes one template may read in all. An
+/// include is a relative path that stays inside the template's directory
+/// (or [`TemplateOptions::include_root`](super::TemplateOptions::include_root))
+/// once `..` and symbolic links are followed: anything else is refused,
+/// never read.
 pub const MAX_INCLUDES: usize = 64;
 
 /// The files one template may include, and those open now.
