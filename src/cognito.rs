@@ -129,12 +129,13 @@ impl IdentityPool {
         let mut names: Vec<String> = self
             .cognito_identity_providers
             .iter()
-            .map(|p| format!("{} (clientId {})", p.provider_name, p.client_id))
+            .map(|p| format!("`{}` with client `{}`", p.provider_name, p.client_id))
             .collect();
-        names.extend(self.supported_login_providers.keys().cloned());
-        names.extend(self.open_id_connect_provider_arns.iter().cloned());
-        names.extend(self.saml_provider_arns.iter().cloned());
-        names.extend(self.developer_provider_name.iter().cloned());
+        let quoted = |name: &String| format!("`{name}`");
+        names.extend(self.supported_login_providers.keys().map(quoted));
+        names.extend(self.open_id_connect_provider_arns.iter().map(quoted));
+        names.extend(self.saml_provider_arns.iter().map(quoted));
+        names.extend(self.developer_provider_name.iter().map(quoted));
         names
     }
 

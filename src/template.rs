@@ -9,6 +9,18 @@
 //! inline `Policies`, and the `AWS::IAM::Policy`/`ManagedPolicy` resources
 //! attached to it.
 //!
+//! A SAM template (`Transform: AWS::Serverless-2016-10-31`) is expanded as
+//! SAM expands it where permissions are concerned: `Globals.Function`, each
+//! function's generated role (its `Policies`, with the policy templates of
+//! [`POLICY_TEMPLATES`]) and the implicit APIs. A Serverless Framework file
+//! is read as the framework reads it: `resources:` as a list of fragments
+//! and `${file(…)}` includes ([`load_file`]; see [`MAX_INCLUDES`] for where
+//! an include may be read), its variables, `provider.region`, and the
+//! resources the framework generates (`ApiGatewayRestApi`,
+//! `IamRoleLambdaExecution`). Options that name what the template does not
+//! have (a physical id, a parameter, a managed policy) are an error listing
+//! what it has.
+//!
 //! Nothing is guessed. A piece that cannot be resolved offline (an unknown
 //! `Ref`, `Fn::ImportValue`, a parameter with neither a value nor a
 //! `Default`, …) is an [`Unresolved`] with its template path, and fails
@@ -41,23 +53,53 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod include;
 mod load;
 mod nesting;
 mod resolve;
+mod sam;
+mod serverless;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+pub use include::MAX_INCLUDES;
 pub use load::{Format, MAX_TEMPLATE_BYTES};
 pub use nesting::MAX_YAML_FLOW_DEPTH;
 pub use resolve::{MAX_EXPANDED_BYTES, MAX_INTRINSIC_DEPTH, MAX_RESOLVE_FRAMES};
+pub use sam::POLICY_TEMPLATES;
 
 use crate::cognito::IdentityPoolSetup;
 use crate::policy::PolicyType;
 use resolve::{text, Resolver};
+
+/// The `Metadata: iam-eval:` key of a resource a framework generates (SAM,
+/// the Serverless Framework): who generates it, for the notes.
+const GENERATED_BY: &str = "GeneratedBy";
+
+/// AWS managed policies whose documents iam-eval knows, for the roles the
+/// frameworks generate: SAM attaches `AWSLambdaBasicExecutionRole` to every
+/// function role. Allow-only; a document given with
+/// [`TemplateOptions::managed_policies`] replaces it. Source:
+/// <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html>.
+const BUILT_IN_MANAGED: &[(&str, &str)] = &[(
+    "iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#,
+)];
+
+/// The built-in document of a managed policy ARN, in any partition.
+fn built_in_managed(arn: &str) -> Option<&'static str> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (_, rest) = rest.split_once(':')?;
+    BUILT_IN_MANAGED
+        .iter()
+        .find(|(tail, _)| *tail == rest)
+        .map(|(_, document)| *document)
+}
 
 /// Values the template cannot know before it is deployed.
 #[derive(Debug, Clone, Default)]
@@ -85,6 +127,10 @@ pub struct TemplateOptions {
     /// The logical id of the identity pool to simulate, when the template
     /// has several.
     pub identity_pool: Option<String>,
+    /// The directory `${file(…)}` includes may be read from (with
+    /// [`load_file`]); the template's own directory when `None`. An include
+    /// outside it is an error, never read.
+    pub include_root: Option<PathBuf>,
 }
 
 /// Why a template could not be read at all.
@@ -211,52 +257,80 @@ impl Stack {
 }
 
 /// Reads and resolves a template. Fails only when the text is not a
-/// template; everything else is reported in the [`Stack`].
+/// template, or the options name what the template does not have;
+/// everything else is reported in the [`Stack`]. A `${file(…)}` include
+/// is an error here (the template's location is not known): use
+/// [`load_file`].
 pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateError> {
+    load_from(text, options, None)
+}
+
+/// Reads the template at `path` and resolves it, with its `${file(…)}`
+/// includes read relative to the file that names them, inside the
+/// template's directory (or [`TemplateOptions::include_root`]).
+pub fn load_file(path: &Path, options: &TemplateOptions) -> Result<Stack, TemplateError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| TemplateError::new(format!("cannot read `{}`: {e}", path.display())))?
+        .len();
+    if size > MAX_TEMPLATE_BYTES as u64 {
+        return Err(TemplateError::new(format!(
+            "the template is {size} bytes; the limit is {MAX_TEMPLATE_BYTES}"
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| TemplateError::new(format!("cannot read `{}`: {e}", path.display())))?;
+    let includes = include::Includes::new(path, options.include_root.as_deref())
+        .map_err(TemplateError::new)?;
+    // An editor's byte-order mark is not part of the template.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    load_from(text, options, Some(includes))
+}
+
+fn load_from(
+    text: &str,
+    options: &TemplateOptions,
+    includes: Option<include::Includes>,
+) -> Result<Stack, TemplateError> {
     let (root, format) = load::parse(text)?;
     let Some(top) = root.as_object() else {
         return Err(TemplateError::new("a template is a mapping".into()));
     };
-    let (mut section, prefix, serverless) = if top.contains_key("Resources") {
-        (top.clone(), "", false)
-    } else if let Some(Value::Object(resources)) = top.get("resources") {
-        (resources.clone(), "resources.", true)
+    let serverless = !top.contains_key("Resources") && top.contains_key("resources");
+    let empty = Map::new();
+    let mut pre = Resolver::new(&empty, "resources.", options);
+    pre.includes = includes;
+    let (section, prefix) = if serverless {
+        (serverless_section(&root, &mut pre)?, "resources.")
+    } else if top.contains_key("Resources") {
+        let mut section = top.clone();
+        if sam::is_sam(top) {
+            sam::expand(&mut section, &mut pre.notes)?;
+        }
+        (section, "")
     } else {
         return Err(TemplateError::new(
             "no `Resources` section (nor a Serverless Framework `resources:` section)".into(),
         ));
     };
-    let mut notes = Vec::new();
-    let mut expanded = 0;
-    if serverless {
-        let empty = Map::new();
-        let mut pre = Resolver::new(&empty, prefix, options);
-        let mut value = Value::Object(section);
-        pre.serverless_pass(&mut value, &root);
-        section = match value {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        };
-        if let Some(why) = pre.exhausted {
-            return Err(TemplateError::new(why));
-        }
-        notes = pre.notes;
-        expanded = pre.expanded;
-    }
     if !section.get("Resources").is_some_and(Value::is_object) {
         return Err(TemplateError::new(format!(
             "`{prefix}Resources` is not a mapping"
         )));
     }
+    check_names(&section, options)?;
     let mut resolver = Resolver::new(&section, prefix, options);
-    resolver.notes = notes;
-    resolver.expanded = expanded;
+    resolver.notes = std::mem::take(&mut pre.notes);
+    resolver.expanded = pre.expanded;
+    resolver.template_region = pre.template_region.take();
+    resolver.origins = std::mem::take(&mut pre.origins);
+    resolver.consulted = std::mem::take(&mut pre.consulted);
     let mut build = Build {
         r: resolver,
         options,
         roles: BTreeMap::new(),
         policies: Vec::new(),
         refused: BTreeMap::new(),
+        attached: BTreeSet::new(),
     };
     build.roles();
     build.standalone_policies();
@@ -265,6 +339,8 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
     if let Some(why) = build.r.exhausted.take() {
         return Err(TemplateError::new(why));
     }
+    check_params(&section, options, serverless, &build.r.consulted)?;
+    check_managed(options, &build.attached)?;
     let Build {
         r,
         policies,
@@ -280,6 +356,170 @@ pub fn load(text: &str, options: &TemplateOptions) -> Result<Stack, TemplateErro
         policies,
         refused_roles: refused,
     })
+}
+
+/// A Serverless file's `resources:` as one template: its `${file(…)}`
+/// includes read, its variables replaced, its list merged, and the
+/// resources the framework generates added.
+fn serverless_section(
+    root: &Value,
+    pre: &mut Resolver<'_>,
+) -> Result<Map<String, Value>, TemplateError> {
+    let fail = |pre: &Resolver<'_>| {
+        pre.fatal
+            .clone()
+            .or_else(|| pre.exhausted.clone())
+            .map(TemplateError::new)
+    };
+    // The region the file deploys to, over the default (item: the
+    // template's region wins and is reported).
+    if let Some(region) = root
+        .get("provider")
+        .and_then(|p| p.get("region"))
+        .and_then(Value::as_str)
+    {
+        match pre.serverless_text(region, root) {
+            Some(region) => pre.template_region = Some(region),
+            None => pre.note(
+                "provider.region",
+                format!("`{region}` has no value offline: the region is not the template's"),
+            ),
+        }
+    }
+    let resources = root.get("resources").cloned().unwrap_or(Value::Null);
+    let mut section = match resources {
+        Value::Array(items) => {
+            let mut fragments = Vec::with_capacity(items.len());
+            for (i, mut item) in items.into_iter().enumerate() {
+                let source = match &item {
+                    Value::String(s) => match resolve::file_include(s) {
+                        Some(written) => written.to_owned(),
+                        None => format!("resources[{i}]"),
+                    },
+                    _ => format!("resources[{i}]"),
+                };
+                pre.serverless_pass(&mut item, root, &format!("resources[{i}]"));
+                if let Some(error) = fail(pre) {
+                    return Err(error);
+                }
+                fragments.push((source, item));
+            }
+            serverless::merge(fragments, &mut pre.origins)?
+        }
+        mut other => {
+            pre.serverless_pass(&mut other, root, "resources");
+            if let Some(error) = fail(pre) {
+                return Err(error);
+            }
+            match other {
+                Value::Object(map) => map,
+                _ => {
+                    return Err(TemplateError::new(
+                        "`resources:` is a mapping of template sections, or a list of them".into(),
+                    ))
+                }
+            }
+        }
+    };
+    let generated = serverless::generated(root);
+    if !generated.is_empty() {
+        let resources = section
+            .entry("Resources")
+            .or_insert_with(|| Value::Object(Map::new()));
+        for (logical, mut resource, note) in generated {
+            pre.serverless_pass(&mut resource, root, &format!("(generated) {logical}"));
+            let Value::Object(resources) = &mut *resources else {
+                break;
+            };
+            match resources.remove(&logical) {
+                Some(user) => {
+                    serverless::overlay(&mut resource, user);
+                    pre.note(&logical, format!("{note}; the file's `resources:` entry of this logical id is merged over it, as the framework does"));
+                }
+                None => pre.note(&logical, note),
+            }
+            resources.insert(logical, resource);
+        }
+        if let Some(error) = fail(pre) {
+            return Err(error);
+        }
+    }
+    Ok(section)
+}
+
+/// The names a list of options names, for an error.
+fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<&str> = keys.map(String::as_str).collect();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// `physical_ids` and `identity_pool` name resources the template has: a
+/// name it does not have is an error listing those it has, never ignored.
+fn check_names(
+    section: &Map<String, Value>,
+    options: &TemplateOptions,
+) -> Result<(), TemplateError> {
+    let resources = section.get("Resources").and_then(Value::as_object);
+    let has = |name: &str| resources.is_some_and(|r| r.contains_key(name));
+    for logical in options.physical_ids.keys() {
+        if !has(logical) {
+            return Err(TemplateError::new(format!(
+                "--physical-id `{logical}`: the template has no resource `{logical}` (its resources: {})",
+                names(resources.into_iter().flat_map(Map::keys))
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `parameters` name parameters of the template, or (in a Serverless file)
+/// variables it looked up: anything else is an error listing them.
+fn check_params(
+    section: &Map<String, Value>,
+    options: &TemplateOptions,
+    serverless: bool,
+    consulted: &BTreeSet<String>,
+) -> Result<(), TemplateError> {
+    let parameters = section.get("Parameters").and_then(Value::as_object);
+    for key in options.parameters.keys() {
+        let declared = parameters.is_some_and(|p| p.contains_key(key));
+        if declared || (serverless && consulted.contains(key)) {
+            continue;
+        }
+        let mut message = format!(
+            "--param `{key}`: the template has no parameter `{key}` (its parameters: {}",
+            names(parameters.into_iter().flat_map(Map::keys))
+        );
+        if serverless {
+            message.push_str(&format!(
+                "; Serverless variables it uses: {}",
+                names(consulted.iter())
+            ));
+        }
+        message.push(')');
+        return Err(TemplateError::new(message));
+    }
+    Ok(())
+}
+
+/// `managed_policies` name managed policies a role of the template attaches.
+fn check_managed(
+    options: &TemplateOptions,
+    attached: &BTreeSet<String>,
+) -> Result<(), TemplateError> {
+    for arn in options.managed_policies.keys() {
+        if !attached.contains(arn) {
+            return Err(TemplateError::new(format!(
+                "--managed-policy `{arn}`: no role of the template attaches it (attached by ARN: {})",
+                names(attached.iter())
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One element of a list property: its path, the element as written (when
@@ -302,6 +542,8 @@ struct Build<'t> {
     roles: BTreeMap<String, Role>,
     policies: Vec<TemplatePolicy>,
     refused: BTreeMap<String, String>,
+    /// Managed policy ARNs attached to roles and not defined by the template.
+    attached: BTreeSet<String>,
 }
 
 /// Whether a policy document (as written, unresolved) may contain a Deny:
@@ -730,14 +972,23 @@ impl<'t> Build<'t> {
                 .map(|r| r.managed_arns.clone())
                 .unwrap_or_default();
             for arn in arns {
-                match self.options.managed_policies.get(&arn) {
+                self.attached.insert(arn.clone());
+                let given = self.options.managed_policies.get(&arn);
+                let built_in = built_in_managed(&arn).filter(|_| given.is_none());
+                if built_in.is_some() {
+                    self.r.note(
+                        &arn,
+                        "iam-eval's copy of this AWS managed policy is used (give --managed-policy ARN=FILE to use another)".into(),
+                    );
+                }
+                match given.map(String::as_str).or(built_in) {
                     Some(document) => {
                         // Kept as the text supplied, so the policy reader
                         // checks it (duplicate keys, G1) and places errors.
                         let _ = self.r.charge(&arn, document.len());
                         if let Some(role) = self.roles.get_mut(&logical) {
                             role.policies
-                                .push((arn.clone(), Value::String(document.clone())));
+                                .push((arn.clone(), Value::String(document.to_owned())));
                         }
                     }
                     None => {

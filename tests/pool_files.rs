@@ -266,9 +266,9 @@ fn an_unknown_provider_lists_the_pools_providers() {
         "{why}"
     );
     for provider in [
-        "cognito-idp.us-east-1.amazonaws.com/us-east-1_NotesPool (clientId notesweb123)",
-        "arn:aws:iam::123456789012:saml-provider/CorpIdP",
-        "login.notes.example.com",
+        "`cognito-idp.us-east-1.amazonaws.com/us-east-1_NotesPool` with client `notesweb123`",
+        "`arn:aws:iam::123456789012:saml-provider/CorpIdP`",
+        "`login.notes.example.com`",
     ] {
         assert!(why.contains(provider), "{why}");
     }

@@ -646,18 +646,18 @@ fn every_policy_is_listed_with_its_template_path() {
 
 #[test]
 fn serverless_variables_without_a_value_are_named() {
-    let text = read(TEMPLATES[2]).replace("${self:custom.uploadsBucket}", "uploads-${sls:stage}");
+    let text = read(TEMPLATES[2]).replace("${self:custom.uploadsBucket}", "uploads-${env:STAGE}");
     let stack = stack_from(&text, &TemplateOptions::default());
     assert!(
         stack
             .unresolved()
             .iter()
-            .any(|u| u.reason.contains("`${sls:stage}`")),
+            .any(|u| u.reason.contains("`${env:STAGE}`")),
         "{:?}",
         stack.unresolved()
     );
     let mut options = TemplateOptions::default();
-    options.parameters.insert("sls:stage".into(), "dev".into());
+    options.parameters.insert("env:STAGE".into(), "dev".into());
     let given = stack_from(&text, &options);
     assert!(given.unresolved().is_empty());
     let pool = given.identity_pool().unwrap();

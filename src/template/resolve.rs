@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use super::include::Includes;
 use super::{Note, TemplateOptions, Unresolved};
 
 /// How deep intrinsic functions may nest, counting Refs that go through a
@@ -73,6 +74,19 @@ pub(super) struct Resolver<'t> {
     serverless: BTreeMap<String, Result<String, String>>,
     pub(super) notes: Vec<Note>,
     pub(super) unresolved: Vec<Unresolved>,
+    /// `provider.region` of a Serverless file: over the default, under
+    /// [`TemplateOptions::region`].
+    pub(super) template_region: Option<String>,
+    /// Where `${file(…)}` includes may be read; `None` when the template's
+    /// location is not known (then an include is an error).
+    pub(super) includes: Option<Includes>,
+    /// Why the load fails (an include that cannot be read), once it does.
+    pub(super) fatal: Option<String>,
+    /// The `--param` keys a Serverless variable looked up: a key nothing
+    /// looks up is an error, not silently ignored.
+    pub(super) consulted: BTreeSet<String>,
+    /// The file each resource came from, for its template path.
+    pub(super) origins: BTreeMap<String, String>,
     /// (subject, message) and (path, reason) already recorded: a hostile
     /// template can make many, and searching the lists was quadratic.
     noted: BTreeSet<(String, String)>,
@@ -171,6 +185,11 @@ impl<'t> Resolver<'t> {
             serverless: BTreeMap::new(),
             notes: Vec::new(),
             unresolved: Vec::new(),
+            template_region: None,
+            includes: None,
+            fatal: None,
+            consulted: BTreeSet::new(),
+            origins: BTreeMap::new(),
             noted: BTreeSet::new(),
             failed: BTreeSet::new(),
         }
@@ -186,7 +205,7 @@ impl<'t> Resolver<'t> {
         intrinsic: bool,
         step: impl FnOnce(&mut Self) -> Result<T, ()>,
     ) -> Result<T, ()> {
-        if self.exhausted.is_some() {
+        if self.exhausted.is_some() || self.fatal.is_some() {
             return Err(());
         }
         if intrinsic && self.depth >= MAX_INTRINSIC_DEPTH {
@@ -232,7 +251,10 @@ impl<'t> Resolver<'t> {
     }
 
     pub(super) fn resource_path(&self, logical: &str) -> String {
-        format!("{}Resources.{logical}", self.prefix)
+        match self.origins.get(logical) {
+            Some(file) => format!("{file}:Resources.{logical}"),
+            None => format!("{}Resources.{logical}", self.prefix),
+        }
     }
 
     pub(super) fn note(&mut self, subject: &str, message: String) {
@@ -511,7 +533,7 @@ impl<'t> Resolver<'t> {
         }
         self.fail(
             path,
-            format!("unknown `Ref` to `{target}`: not a parameter, pseudo parameter or resource of the template"),
+            format!("unknown `Ref` to `{target}`: not a parameter, pseudo parameter or resource of the template{}", framework_hint(target)),
         )
     }
 
@@ -561,9 +583,24 @@ impl<'t> Resolver<'t> {
     }
 
     pub(super) fn region(&mut self) -> String {
-        match &self.options.region {
-            Some(r) => r.clone(),
-            None => {
+        match (&self.options.region, &self.template_region) {
+            (Some(given), Some(written)) if given != written => {
+                let message =
+                    format!("`{given}` (--region), not the template's provider.region `{written}`");
+                let given = given.clone();
+                self.note("AWS::Region", message);
+                given
+            }
+            (Some(r), _) => r.clone(),
+            (None, Some(written)) => {
+                let written = written.clone();
+                self.note(
+                    "AWS::Region",
+                    format!("`{written}`, from the template's provider.region (give --region to override)"),
+                );
+                written
+            }
+            (None, None) => {
                 self.note(
                     "AWS::Region",
                     format!("defaulted to `{DEFAULT_REGION}` (give --region)"),
@@ -784,9 +821,18 @@ impl<'t> Resolver<'t> {
     }
 
     fn generated(&mut self, logical: &str, kind: &str, id: String) -> String {
+        let by = self
+            .resources()
+            .and_then(|r| r.get(logical))
+            .and_then(|r| r.get("Metadata"))
+            .and_then(|m| m.get("iam-eval"))
+            .and_then(|m| m.get(super::GENERATED_BY))
+            .and_then(Value::as_str)
+            .map(|by| format!("; the resource itself is generated {by}"))
+            .unwrap_or_default();
         self.note(
             logical,
-            format!("{kind} `{id}` is a generated placeholder (pin the deployed one with --physical-id {logical}=ID or Metadata `iam-eval: {{PhysicalId: ID}}`)"),
+            format!("{kind} `{id}` is a generated placeholder (pin the deployed one with --physical-id {logical}=ID or Metadata `iam-eval: {{PhysicalId: ID}}`){by}"),
         );
         id
     }
@@ -865,7 +911,26 @@ impl<'t> Resolver<'t> {
                     Ok(self.generated(logical, "bucket name", name))
                 }
             },
-            "AWS::DynamoDB::Table" => match named(self, "TableName")? {
+            "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api" => {
+                let id = placeholder(seed, 10, LOWER);
+                Ok(self.generated(logical, "API id", id))
+            }
+            "AWS::Serverless::Function" | "AWS::Lambda::Function" => {
+                match named(self, "FunctionName")? {
+                    Some(name) => Ok(name),
+                    None => {
+                        let stack = self.stack_name();
+                        let mut name =
+                            format!("{stack}-{logical}-{}", placeholder(seed, 12, UPPER));
+                        // Function names hold at most 64 characters
+                        // (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html).
+                        let end = name.char_indices().nth(64).map_or(name.len(), |(at, _)| at);
+                        name.truncate(end);
+                        Ok(self.generated(logical, "function name", name))
+                    }
+                }
+            }
+            "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" => match named(self, "TableName")? {
                 Some(name) => Ok(name),
                 None => {
                     let stack = self.stack_name();
@@ -897,7 +962,10 @@ impl<'t> Resolver<'t> {
         if !self.resources().is_some_and(|r| r.contains_key(logical)) {
             return self.fail(
                 path,
-                format!("unknown resource `{logical}` in `Fn::GetAtt`"),
+                format!(
+                    "unknown resource `{logical}` in `Fn::GetAtt`{}",
+                    framework_hint(logical)
+                ),
             );
         }
         let kind = self.resource_type(logical);
@@ -950,7 +1018,15 @@ impl<'t> Resolver<'t> {
                 let partition = self.partition();
                 Ok(format!("arn:{partition}:s3:::{name}"))
             }
-            ("AWS::DynamoDB::Table", "Arn") => {
+            ("AWS::Serverless::Function" | "AWS::Lambda::Function", "Arn") => {
+                let name = self.physical_id(logical, path)?;
+                let (partition, region) = (self.partition(), self.region());
+                let account = self.account(path)?;
+                Ok(format!(
+                    "arn:{partition}:lambda:{region}:{account}:function:{name}"
+                ))
+            }
+            ("AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable", "Arn") => {
                 let name = self.physical_id(logical, path)?;
                 let (partition, region) = (self.partition(), self.region());
                 let account = self.account(path)?;
@@ -1123,29 +1199,133 @@ impl<'t> Resolver<'t> {
     }
 
     /// Replaces the Serverless Framework variables (`${self:…}`, `${opt:…}`,
-    /// `${sls:…}`, …) in every string of `value`; one without a value makes
-    /// its string a [`MARKER`], reported where it is used.
-    pub(super) fn serverless_pass(&mut self, value: &mut Value, root: &Value) {
+    /// `${sls:…}`, …) in every string of `value`, and a string that is one
+    /// `${file(PATH)}` (or `${file(PATH):key}`) by what the file holds; one
+    /// without a value makes its string a [`MARKER`], reported where it is
+    /// used. An include that cannot be read sets [`Resolver::fatal`].
+    pub(super) fn serverless_pass(&mut self, value: &mut Value, root: &Value, path: &str) {
+        let _ = self.nested(path, false, |this| {
+            this.serverless_here(value, root, path);
+            Ok(())
+        });
+    }
+
+    fn serverless_here(&mut self, value: &mut Value, root: &Value, path: &str) {
         match value {
-            Value::String(s) if s.contains("${") => match self.serverless_string(s, root, 0) {
-                Ok(replaced) => *s = replaced,
-                Err(reason) => {
+            Value::String(s) if s.contains("${") => {
+                let replaced = match whole_file_include(s) {
+                    Some((file, key)) => self
+                        .include(file, key, root, path)
+                        .map(|v| v.unwrap_or_else(|| Value::String(String::new()))),
+                    None => self.serverless_string(s, root, 0).map(Value::String),
+                };
+                *value = replaced.unwrap_or_else(|reason| {
                     let mut marker = Map::new();
                     marker.insert(MARKER.into(), Value::String(reason));
-                    *value = Value::Object(marker);
-                }
-            },
+                    Value::Object(marker)
+                });
+            }
             Value::Array(items) => {
-                for item in items {
-                    self.serverless_pass(item, root);
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.serverless_pass(item, root, &format!("{path}[{i}]"));
                 }
             }
             Value::Object(map) => {
-                for item in map.values_mut() {
-                    self.serverless_pass(item, root);
+                for (key, item) in map.iter_mut() {
+                    self.serverless_pass(item, root, &format!("{path}.{key}"));
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Records why the load fails (the first reason wins) and returns it.
+    fn fatal_error(&mut self, path: &str, why: String) -> String {
+        let message = format!("{path}: {why}");
+        if self.fatal.is_none() {
+            self.fatal = Some(message.clone());
+        }
+        message
+    }
+
+    /// What `${file(WRITTEN)}` or `${file(WRITTEN):key.path}` stands for:
+    /// the file, its Serverless variables replaced. `Ok(None)` when
+    /// the file holds nothing.
+    fn include(
+        &mut self,
+        written: &str,
+        key: Option<&str>,
+        root: &Value,
+        path: &str,
+    ) -> Result<Option<Value>, String> {
+        let written = written.trim().trim_matches(|c| c == '\'' || c == '"');
+        let written = if written.contains("${") {
+            self.serverless_string(written, root, 0)?
+        } else {
+            written.to_owned()
+        };
+        let Some(includes) = self.includes.as_mut() else {
+            return Err(self.fatal_error(
+                path,
+                format!("`${{file({written})}}` includes a file, but the template's location is not known: load it with `template::load_file` (the CLI does)"),
+            ));
+        };
+        let text = match includes
+            .locate(&written)
+            .and_then(|found| includes.open(found))
+        {
+            Ok(text) => text,
+            Err(why) => {
+                return Err(self.fatal_error(path, format!("`${{file({written})}}`: {why}")))
+            }
+        };
+        let parsed = super::load::parse(&text).map(|(v, _)| v);
+        let charged = self.charge(path, text.len());
+        let mut included = match (parsed, charged) {
+            (Ok(v), Ok(())) => v,
+            (Err(e), _) => {
+                if let Some(i) = self.includes.as_mut() {
+                    i.close();
+                }
+                return Err(self.fatal_error(path, format!("`${{file({written})}}`: {e}")));
+            }
+            (_, Err(())) => {
+                if let Some(i) = self.includes.as_mut() {
+                    i.close();
+                }
+                return Err(self.exhausted.clone().unwrap_or_default());
+            }
+        };
+        let here = format!("{path}<{written}>");
+        let nested = self.nested(&here, true, |this| {
+            this.serverless_pass(&mut included, root, &here);
+            Ok(())
+        });
+        if let Some(i) = self.includes.as_mut() {
+            i.close();
+        }
+        if nested.is_err() {
+            let why = self
+                .fatal
+                .clone()
+                .or_else(|| self.exhausted.clone())
+                .or_else(|| self.unresolved.last().map(ToString::to_string))
+                .unwrap_or_default();
+            return Err(self.fatal_error(path, why));
+        }
+        let Some(key) = key else {
+            return Ok((!included.is_null()).then_some(included));
+        };
+        let mut here = Some(&included);
+        for segment in key.split('.').filter(|s| !s.is_empty()) {
+            here = here.and_then(|v| v.get(segment));
+        }
+        match here {
+            Some(found) => Ok(Some(found.clone())),
+            None => Err(self.fatal_error(
+                path,
+                format!("`${{file({written}):{key}}}`: the file has no `{key}`"),
+            )),
         }
     }
 
@@ -1202,6 +1382,7 @@ impl<'t> Resolver<'t> {
             Some((k, f)) => (k.trim(), Some(f.trim())),
             None => (content.trim(), None),
         };
+        self.consulted.insert(key.to_owned());
         if let Some(v) = self.options.parameters.get(key) {
             return Ok(v.clone());
         }
@@ -1212,6 +1393,19 @@ impl<'t> Resolver<'t> {
                     .map_err(|()| unresolved())
             }
             "aws:region" => return Ok(self.region()),
+            // `${sls:stage}` is `${opt:stage, self:provider.stage, "dev"}`
+            // (https://www.serverless.com/framework/docs/guides/variables/core).
+            "sls:stage" => {
+                let given =
+                    self.serverless_variable("opt:stage, self:provider.stage", root, level + 1);
+                return Ok(given.unwrap_or_else(|_| {
+                    self.note(
+                        "sls:stage",
+                        "defaulted to `dev`, as the Serverless Framework does (give --param opt:stage=STAGE)".into(),
+                    );
+                    "dev".into()
+                }));
+            }
             _ => {}
         }
         if let Some(field) = key.strip_prefix("self:") {
@@ -1223,6 +1417,20 @@ impl<'t> Resolver<'t> {
                 return self.serverless_string(&found, root, level + 1);
             }
         }
+        if let Some(spec) = key.strip_prefix("file(") {
+            // `${file(PATH):key}` inside a longer string: a scalar.
+            let (written, selector) = match spec.split_once(')') {
+                Some((written, rest)) => (written, rest.strip_prefix(':')),
+                None => (spec, None),
+            };
+            let found = self.include(written, selector, root, key)?;
+            return match found.as_ref().and_then(text) {
+                Some(t) => Ok(t),
+                None => Err(format!(
+                    "`${{{content}}}` is not a string where it is used in a string"
+                )),
+            };
+        }
         match fallback {
             Some(f)
                 if (f.starts_with('\'') && f.ends_with('\'') && f.len() >= 2)
@@ -1233,6 +1441,56 @@ impl<'t> Resolver<'t> {
             Some(f) if is_serverless_variable(f) => self.serverless_variable(f, root, level + 1),
             _ => Err(unresolved()),
         }
+    }
+
+    /// A Serverless string resolved (for `provider.region`): `None` when a
+    /// variable in it has no value.
+    pub(super) fn serverless_text(&mut self, s: &str, root: &Value) -> Option<String> {
+        self.serverless_string(s, root, 0).ok()
+    }
+}
+
+/// The path a string that is exactly `${file(PATH)}` (or
+/// `${file(PATH):key}`) names.
+pub(super) fn file_include(s: &str) -> Option<&str> {
+    whole_file_include(s).map(|(written, _)| written.trim())
+}
+
+/// `PATH` and `key` of a string that is exactly `${file(PATH)}` or
+/// `${file(PATH):key}` (PATH may hold variables of its own).
+fn whole_file_include(s: &str) -> Option<(&str, Option<&str>)> {
+    let inner = s.trim().strip_prefix("${file(")?.strip_suffix('}')?;
+    // The `)` that closes `file(`: the last one outside `${…}`.
+    let mut depth = 0usize;
+    let mut close = None;
+    let bytes = inner.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth = depth.checked_sub(1)?,
+            b')' if depth == 0 => close = Some(i),
+            _ => {}
+        }
+    }
+    let close = close?;
+    let written = inner.get(..close)?;
+    let rest = inner.get(close + 1..)?;
+    let key = match rest {
+        "" => None,
+        _ => Some(rest.strip_prefix(':')?.trim()),
+    };
+    Some((written, key))
+}
+
+/// Why a reference to a resource the framework generates failed: what
+/// generates it, and when.
+fn framework_hint(name: &str) -> &'static str {
+    match name {
+        "ApiGatewayRestApi" => " (the Serverless Framework generates `ApiGatewayRestApi` only when a function has an `http` event and provider.apiGateway.restApiId is not set)",
+        "IamRoleLambdaExecution" => " (the Serverless Framework generates `IamRoleLambdaExecution` only when the file has functions and no provider.iam.role)",
+        "ServerlessRestApi" => " (SAM generates `ServerlessRestApi` only for functions with an `Api` event without RestApiId, in a template with `Transform: AWS::Serverless-2016-10-31`)",
+        "ServerlessHttpApi" => " (SAM generates `ServerlessHttpApi` only for functions with an `HttpApi` event without ApiId, in a template with `Transform: AWS::Serverless-2016-10-31`)",
+        _ => "",
     }
 }
 

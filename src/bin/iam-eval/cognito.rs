@@ -181,6 +181,9 @@ pub(crate) struct TemplateArgs {
     /// The identity pool to simulate (its logical id) when the template has several.
     #[arg(long, value_name = "LOGICAL_ID", requires = "template")]
     identity_pool: Option<String>,
+    /// The directory `${file(…)}` includes may be read from (default: the template's own directory).
+    #[arg(long, value_name = "DIR", requires = "template")]
+    include_root: Option<String>,
 }
 
 fn pairs(entries: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
@@ -213,8 +216,14 @@ impl TemplateArgs {
         options.partition.clone_from(&self.partition);
         options.stack_name.clone_from(&self.stack_name);
         options.identity_pool.clone_from(&self.identity_pool);
-        let stack = iam_eval::template::load(&read_input(file)?, &options)
-            .map_err(|e| format!("{file}: {e}"))?;
+        options.include_root = self.include_root.as_ref().map(Into::into);
+        // From a file, its `${file(…)}` includes are read next to it.
+        let stack = if file == "-" {
+            iam_eval::template::load(&read_input(file)?, &options)
+        } else {
+            iam_eval::template::load_file(std::path::Path::new(file), &options)
+        }
+        .map_err(|e| format!("{file}: {e}"))?;
         Ok(Some((file.clone(), stack)))
     }
 }

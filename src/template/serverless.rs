@@ -1,0 +1,207 @@
+//! A Serverless Framework file: its `resources:` (a mapping, or a list of
+//! fragments and `${file(…)}` includes merged into one), and the resources
+//! the framework generates that `resources:` may refer to.
+//!
+//! Sources: <https://www.serverless.com/framework/docs/providers/aws/guide/resources>,
+//! <https://www.serverless.com/framework/docs/providers/aws/guide/iam>,
+//! <https://www.serverless.com/framework/docs/providers/aws/events/apigateway>.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::resolve::MARKER;
+use super::{TemplateError, GENERATED_BY};
+
+/// What a `resources:` fragment may hold: sections of a template.
+const SECTIONS: &[&str] = &[
+    "Resources",
+    "Outputs",
+    "Conditions",
+    "Parameters",
+    "Mappings",
+    "Metadata",
+    "Rules",
+    "Transform",
+    "AWSTemplateFormatVersion",
+    "Description",
+];
+
+/// Merges the fragments of a `resources:` list, each with where it came
+/// from (`resources[1]` or the path its `${file(…)}` names). A logical id
+/// (or output, condition, …) defined twice is an error naming both places:
+/// the framework would merge the two definitions key by key, and a role
+/// assembled from two files is not what either file says (fail closed).
+/// `origins` gets the file each resource came from.
+pub(super) fn merge(
+    fragments: Vec<(String, Value)>,
+    origins: &mut BTreeMap<String, String>,
+) -> Result<Map<String, Value>, TemplateError> {
+    let mut out = Map::new();
+    let mut defined: BTreeMap<(String, String), String> = BTreeMap::new();
+    for (source, fragment) in fragments {
+        let Value::Object(sections) = fragment else {
+            return Err(TemplateError::new(format!(
+                "{source}: a `resources:` entry is a mapping of template sections (Resources, Outputs, …)"
+            )));
+        };
+        if let Some(reason) = sections.get(MARKER).and_then(Value::as_str) {
+            return Err(TemplateError::new(format!(
+                "{source}: what it defines is unknown: {reason}"
+            )));
+        }
+        for (section, value) in sections {
+            if !SECTIONS.contains(&section.as_str()) {
+                return Err(TemplateError::new(format!(
+                    "{source}: `{section}` is not a template section (expected one of {})",
+                    SECTIONS.join(", ")
+                )));
+            }
+            let Value::Object(entries) = value else {
+                out.entry(section).or_insert(value);
+                continue;
+            };
+            let target = out
+                .entry(section.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(target) = target else {
+                return Err(TemplateError::new(format!(
+                    "{source}: `{section}` is a mapping here but not in an earlier entry"
+                )));
+            };
+            for (key, entry) in entries {
+                if let Some(first) = defined.get(&(section.clone(), key.clone())) {
+                    return Err(TemplateError::new(format!(
+                        "`{section}.{key}` is defined twice: in {first} and in {source}"
+                    )));
+                }
+                defined.insert((section.clone(), key.clone()), source.clone());
+                if section == "Resources" && !source.starts_with("resources[") {
+                    origins.insert(key.clone(), source.clone());
+                }
+                target.insert(key, entry);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The resources the framework generates that a file's `resources:` may
+/// refer to, each with a note saying so: `ApiGatewayRestApi` (for `http`
+/// events) and the functions' role `IamRoleLambdaExecution` (with the
+/// statements of `provider.iam.role`). Their Serverless variables are not
+/// yet replaced.
+pub(super) fn generated(root: &Value) -> Vec<(String, Value, String)> {
+    let mut out = Vec::new();
+    let Some(functions) = root.get("functions").and_then(Value::as_object) else {
+        return out;
+    };
+    if functions.is_empty() {
+        return out;
+    }
+    let provider = root.get("provider");
+    let at = |path: &[&str]| {
+        let mut here = provider;
+        for key in path {
+            here = here.and_then(|v| v.get(key));
+        }
+        here
+    };
+    let http = functions.values().any(|f| {
+        f.get("events")
+            .and_then(Value::as_array)
+            .is_some_and(|events| events.iter().any(|e| e.get("http").is_some()))
+    });
+    if http && at(&["apiGateway", "restApiId"]).is_none() {
+        out.push((
+            "ApiGatewayRestApi".to_owned(),
+            json!({
+                "Type": "AWS::ApiGateway::RestApi",
+                "Metadata": {"iam-eval": {GENERATED_BY: "by the Serverless Framework for the functions' `http` events"}},
+            }),
+            "generated by the Serverless Framework for the functions' `http` events (REST API)".to_owned(),
+        ));
+    }
+    let role = at(&["iam", "role"]);
+    let custom_role = role.is_some_and(Value::is_string) || at(&["role"]).is_some();
+    if custom_role {
+        return out;
+    }
+    let service = match root.get("service") {
+        Some(Value::Object(_)) => "${self:service.name}",
+        _ => "${self:service}",
+    };
+    let role_part = |key: &str| role.and_then(|r| r.get(key)).cloned();
+    let statements = role_part("statements").or_else(|| at(&["iamRoleStatements"]).cloned());
+    let managed = role_part("managedPolicies").or_else(|| at(&["iamManagedPolicies"]).cloned());
+    let boundary = role_part("permissionsBoundary")
+        .or_else(|| at(&["iam", "role", "permissionBoundary"]).cloned())
+        .or_else(|| at(&["rolePermissionsBoundary"]).cloned());
+    let mut properties = Map::new();
+    properties.insert(
+        "Path".into(),
+        role_part("path").unwrap_or_else(|| json!("/")),
+    );
+    properties.insert(
+        "RoleName".into(),
+        role_part("name").unwrap_or_else(|| {
+            json!({"Fn::Join": ["-", [service, "${sls:stage}", {"Ref": "AWS::Region"}, "lambdaRole"]]})
+        }),
+    );
+    properties.insert(
+        "AssumeRolePolicyDocument".into(),
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}, "Action": ["sts:AssumeRole"]}]}),
+    );
+    if let Some(statements) = statements {
+        properties.insert(
+            "Policies".into(),
+            json!([{
+                "PolicyName": {"Fn::Join": ["-", [service, "${sls:stage}", "lambda"]]},
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+            }]),
+        );
+    }
+    if let Some(managed) = managed {
+        properties.insert("ManagedPolicyArns".into(), managed);
+    }
+    if let Some(boundary) = boundary {
+        properties.insert("PermissionsBoundary".into(), boundary);
+    }
+    out.push((
+        "IamRoleLambdaExecution".to_owned(),
+        json!({
+            "Type": "AWS::IAM::Role",
+            "Metadata": {"iam-eval": {GENERATED_BY: "by the Serverless Framework for the functions"}},
+            "Properties": properties,
+        }),
+        "generated by the Serverless Framework as the functions' role, with provider.iam.role's statements and managed policies; the CloudWatch Logs statements the framework adds are not modelled (they only allow, so leaving them out can only deny more)".to_owned(),
+    ));
+    out
+}
+
+/// `over` laid over `base` as the framework merges `resources:` into what
+/// it generates: mappings key by key, lists item by item, anything else
+/// replaced.
+pub(super) fn overlay(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (key, value) in over {
+                match base.get_mut(&key) {
+                    Some(existing) => overlay(existing, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (Value::Array(base), Value::Array(over)) => {
+            for (i, value) in over.into_iter().enumerate() {
+                match base.get_mut(i) {
+                    Some(existing) => overlay(existing, value),
+                    None => base.push(value),
+                }
+            }
+        }
+        (base, over) => *base = over,
+    }
+}
