@@ -28,11 +28,11 @@
 //! tallies are order-independent, so the result equals the full walk's
 //! (tests/index_equivalence.rs).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::arn::ArnPattern;
 use crate::compile::{ActionMatcher, CompiledPolicy, CompiledStatement};
+use crate::hash::FxHashMap as HashMap;
 use crate::options::Options;
 use crate::pattern::Token;
 use crate::policy::PolicyType;
@@ -147,9 +147,13 @@ struct Service {
     wildcard: Bucket,
 }
 
-/// A map from lowercase keys, looked up ASCII-case-insensitively.
+/// A map from lowercase keys, looked up ASCII-case-insensitively. Its
+/// keys come from policies, so the map hashes with [`crate::hash`]'s
+/// unkeyed hasher (see there why a request cannot exploit that).
 #[derive(Debug)]
 enum Lookup<V> {
+    /// Sorted by key, so a lookup costs the same in every process (a list
+    /// in the map's iteration order would not).
     Few(Box<[(Box<str>, V)]>),
     Many(HashMap<Box<str>, V>),
 }
@@ -160,7 +164,9 @@ struct TooLong;
 impl<V> Lookup<V> {
     fn new(map: HashMap<Box<str>, V>) -> Self {
         if map.len() <= FEW_MAX {
-            Lookup::Few(map.into_iter().collect())
+            let mut entries: Vec<(Box<str>, V)> = map.into_iter().collect();
+            entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+            Lookup::Few(entries.into())
         } else {
             Lookup::Many(map)
         }
@@ -247,7 +253,7 @@ impl ActionIndex {
     fn build(first: usize, policies: &[CompiledPolicy], options: &Options) -> Self {
         type Names = HashMap<Box<str>, BucketBuilder>;
         let mut always = BucketBuilder::default();
-        let mut services: HashMap<Box<str>, (Names, BucketBuilder)> = HashMap::new();
+        let mut services: HashMap<Box<str>, (Names, BucketBuilder)> = HashMap::default();
         for (p, policy) in policies.iter().enumerate() {
             for (s, statement) in policy.statements.iter().enumerate() {
                 let id = (first + p, s);
