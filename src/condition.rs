@@ -291,7 +291,13 @@ impl Literal {
     #[inline]
     fn matches(&self, value: &str) -> Option<bool> {
         match self {
-            Literal::Equals(texts) => Some(texts.iter().any(|t| t.as_bytes() == value.as_bytes())),
+            // `same`, not `==`: libc's `memcmp` takes a different number
+            // of instructions depending on the addresses.
+            Literal::Equals(texts) => Some(
+                texts
+                    .iter()
+                    .any(|t| crate::pattern::same(t.as_bytes(), value.as_bytes())),
+            ),
             Literal::Bool { if_true, if_false } => {
                 if value.eq_ignore_ascii_case("true") {
                     Some(*if_true)

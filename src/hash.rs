@@ -48,10 +48,14 @@ impl Hasher for FxHasher {
         }
         let rest = words.remainder();
         if !rest.is_empty() {
-            // The length tells `ab` from `ab\0`.
-            let mut buf = [0u8; 8];
-            buf.iter_mut().zip(rest).for_each(|(b, r)| *b = *r);
-            self.add(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 59));
+            // Shifted in byte by byte: a copy into a buffer becomes a call
+            // to libc's `memcpy`, whose path (and so the instruction count)
+            // depends on the addresses. The length tells `ab` from `ab\0`.
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |word, b| (word << 8) | u64::from(*b));
+            self.add(word ^ ((rest.len() as u64) << 59));
         }
     }
 
@@ -76,7 +80,8 @@ impl Hasher for FxHasher {
 /// The `BuildHasher` for maps keyed by policy text.
 pub(crate) type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
-/// A `HashMap` keyed by policy text, hashed with [`FxHasher`].
+/// A `HashMap` keyed by policy text, hashed with [`FxHasher`]: the index
+/// builds with it, and decides with [`SortedByHash`].
 pub(crate) type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuildHasher>;
 
 /// The hash of a lowercased context key: computed once when a key is
@@ -87,6 +92,56 @@ pub(crate) fn hash_key(lower: &str) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write(lower.as_bytes());
     hasher.finish()
+}
+
+/// A map from keys a policy author chose, looked up by [`hash_key`]: the
+/// entries sorted by (hash, key), a lookup a binary search on the hash and
+/// a comparison of the key where it agrees. Unlike a `HashMap`, whose
+/// probe ends in libc's `memcmp` (its path depends on the addresses), a
+/// lookup costs the same number of instructions in every process.
+#[derive(Debug)]
+pub(crate) struct SortedByHash<V> {
+    entries: Box<[(u64, Box<str>, V)]>,
+}
+
+impl<V> SortedByHash<V> {
+    pub fn new(entries: impl IntoIterator<Item = (Box<str>, V)>) -> Self {
+        let mut entries: Vec<(u64, Box<str>, V)> = entries
+            .into_iter()
+            .map(|(key, value)| (hash_key(&key), key, value))
+            .collect();
+        entries.sort_unstable_by(|(ha, ka, _), (hb, kb, _)| (ha, ka).cmp(&(hb, kb)));
+        SortedByHash {
+            entries: entries.into(),
+        }
+    }
+
+    /// The value of `key`, if it is one of the keys.
+    #[inline]
+    pub fn get(&self, key: &str) -> Option<&V> {
+        let hash = hash_key(key);
+        let first = self.entries.partition_point(|(h, _, _)| *h < hash);
+        self.entries
+            .get(first..)?
+            .iter()
+            .take_while(|(h, _, _)| *h == hash)
+            .find(|(_, k, _)| crate::pattern::same(k.as_bytes(), key.as_bytes()))
+            .map(|(_, _, value)| value)
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The keys, in hash order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(_, k, _)| &**k)
+    }
 }
 
 #[cfg(test)]
@@ -119,8 +174,22 @@ mod tests {
     #[test]
     fn the_hash_is_fixed() {
         assert_eq!(hash_key(""), 0);
-        let again = hash_key("s3");
-        assert_eq!(hash_key("s3"), again);
-        assert_ne!(hash_key("s3"), 0);
+        // `s3`: one short word, its length in the top bits, from state 0.
+        let word = 0x3373_u64 ^ (2 << 59);
+        assert_eq!(hash_key("s3"), word.wrapping_mul(SEED).rotate_left(26));
+    }
+
+    #[test]
+    fn sorted_by_hash_finds_every_key_and_nothing_else() {
+        let keys = ["b", "bucket-1/home", "bucket-1", "", "bucket-10", "s3"];
+        let map = SortedByHash::new(keys.iter().map(|k| (Box::from(*k), k.len())));
+        assert_eq!(map.len(), keys.len());
+        for key in keys {
+            assert_eq!(map.get(key), Some(&key.len()), "{key:?}");
+        }
+        for missing in ["bucket-1/", "bucket-2", "B", "s3\0", "bucket-1/home/x"] {
+            assert_eq!(map.get(missing), None, "{missing:?}");
+        }
+        assert!(SortedByHash::<()>::new([]).get("").is_none());
     }
 }
