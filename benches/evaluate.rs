@@ -21,6 +21,8 @@ use iam_eval::{Decision, Options, PolicySet, PolicySetBuilder, PolicyType, Reque
 
 mod common;
 
+use common::generated::{actions_and_resource, generated_policies, last_s3_allow};
+
 const NOTES_APP: &str = include_str!("../fixtures/policies/notes-app-auth-role.json");
 const DYNAMODB_PER_USER: &str = include_str!("../fixtures/policies/dynamodb-per-user-table.json");
 const SUB: &str = "cognito-identity.amazonaws.com:sub";
@@ -125,91 +127,6 @@ fn dynamodb_per_user(c: &mut Criterion) {
     bench_decisions(c, "decision/dynamodb-per-user-table", &set, &requests);
 }
 
-/// Statements per generated policy: a 10,000-statement set is 100 policies,
-/// as an account with many roles' policies loaded together would be.
-const PER_POLICY: usize = 100;
-
-/// One generated statement. Eight services in turn; per-user resources with
-/// a variable; every 5th statement has a condition, every 10th is a Deny
-/// (on `DeleteObject`/`DeleteItem`/… only, so the hit below stays allowed).
-fn statement(i: usize) -> String {
-    let effect = if is_deny(i) { "Deny" } else { "Allow" };
-    let (actions, resource) = actions_and_resource(i);
-    let condition = match i % 5 {
-        0 => r#","Condition":{"IpAddress":{"aws:SourceIp":["192.0.2.0/24","2001:db8::/32"]}}"#,
-        2 => r#","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}"#,
-        4 => {
-            r#","Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:username}"]}}"#
-        }
-        _ => "",
-    };
-    format!(
-        r#"{{"Sid":"S{i}","Effect":"{effect}","Action":[{actions}],"Resource":"{resource}"{condition}}}"#
-    )
-}
-
-fn is_deny(i: usize) -> bool {
-    i % 10 == 9
-}
-
-/// The `Action` list (as JSON) and `Resource` of generated statement `i`.
-fn actions_and_resource(i: usize) -> (String, String) {
-    let deny = is_deny(i);
-    match i % 8 {
-        0 => (
-            if deny {
-                r#""s3:DeleteObject""#.to_owned()
-            } else {
-                r#""s3:GetObject","s3:PutObject","s3:List*""#.to_owned()
-            },
-            format!("arn:aws:s3:::bucket-{i}/home/${{aws:username}}/*"),
-        ),
-        1 => (
-            r#""dynamodb:GetItem","dynamodb:Query","dynamodb:DeleteItem""#.to_owned(),
-            format!("arn:aws:dynamodb:us-east-1:123456789012:table/t{i}"),
-        ),
-        2 => (
-            r#""sqs:SendMessage","sqs:ReceiveMessage""#.to_owned(),
-            format!("arn:aws:sqs:*:123456789012:queue-{i}-${{aws:username}}"),
-        ),
-        3 => (
-            r#""sns:Publish""#.to_owned(),
-            format!("arn:aws:sns:us-east-1:123456789012:topic-{i}"),
-        ),
-        4 => (
-            r#""lambda:InvokeFunction","lambda:Get*""#.to_owned(),
-            format!("arn:aws:lambda:us-east-1:123456789012:function:fn-{i}*"),
-        ),
-        5 => (
-            r#""ec2:StartInstances","ec2:StopInstances","ec2:Describe*""#.to_owned(),
-            format!("arn:aws:ec2:us-east-1:123456789012:instance/i-{i:017x}"),
-        ),
-        6 => (
-            r#""kms:Decrypt","kms:Encrypt""#.to_owned(),
-            format!("arn:aws:kms:us-east-1:123456789012:key/{i:08}-*"),
-        ),
-        _ => (
-            r#""execute-api:Invoke""#.to_owned(),
-            format!("arn:aws:execute-api:us-east-1:*:api{i}/*/GET/users/${{aws:username}}/*"),
-        ),
-    }
-}
-
-/// `n` generated statements as policy texts of `PER_POLICY` statements each.
-fn generated_policies(n: usize) -> Vec<String> {
-    (0..n)
-        .step_by(PER_POLICY)
-        .map(|start| {
-            let statements: Vec<String> =
-                (start..n.min(start + PER_POLICY)).map(statement).collect();
-            format!(
-                r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-                statements.join(",")
-            )
-        })
-        .collect()
-}
-
 /// The resources of the first `n` generated statements as one `GlobSet`,
 /// `${aws:username}` replaced by `user`.
 fn resource_globset(n: usize, user: &str) -> globset::GlobSet {
@@ -244,10 +161,7 @@ fn scale(c: &mut Criterion) {
         let set = compile_generated(&generated_policies(n));
         // The last S3 Allow statement: every S3 statement before it matches
         // the action and is rejected on the resource.
-        let last_s3 = (0..n)
-            .rev()
-            .find(|i| i % 8 == 0 && i % 10 != 9)
-            .unwrap_or(0);
+        let last_s3 = last_s3_allow(n);
         let hit = Request::builder(
             "s3:GetObject",
             format!("arn:aws:s3:::bucket-{last_s3}/home/alice/notes.txt"),

@@ -70,6 +70,9 @@ fn pack<const N: usize>(text: &str) -> Option<[u8; N]> {
 /// A statement's `Action`/`NotAction` patterns, as keys where they have one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ActionKeys {
+    /// A bare `*` is among the patterns: every action matches (the
+    /// account-wide guardrail's `"Action": "*"`), settled by one test.
+    any: bool,
     /// The services that `service:*` patterns name.
     services: Box<[ServiceKey]>,
     /// The literal actions.
@@ -83,8 +86,10 @@ impl ActionKeys {
         let mut services = Vec::new();
         let mut actions = Vec::new();
         let mut rest = Vec::new();
+        let mut any = false;
         for pattern in patterns {
             match pattern.tokens() {
+                [Token::Star] => any = true,
                 [Token::Lit(lit), Token::Star] => {
                     let service = lit
                         .strip_suffix(':')
@@ -104,6 +109,7 @@ impl ActionKeys {
             }
         }
         ActionKeys {
+            any,
             services: services.into(),
             actions: actions.into(),
             rest: rest.into(),
@@ -113,7 +119,8 @@ impl ActionKeys {
     /// Whether one of the patterns matches the action (`text`, with its keys).
     #[inline(always)] // into the statement check
     pub fn any_match(&self, service: ServiceKey, action: &ActionKey, text: &str) -> bool {
-        self.services.contains(&service)
+        self.any
+            || self.services.contains(&service)
             || self.actions.contains(action)
             || self
                 .rest
@@ -205,7 +212,16 @@ mod tests {
             );
             assert_eq!(got, matches, "{action}");
         }
-        assert!(keys(r#""*""#).services().is_empty());
+        let every = keys(r#""*""#);
+        assert!(every.services().is_empty() && every.rest().is_empty());
+        for action in ["s3:GetObject", "x:y", "", "no-colon"] {
+            let got = every.any_match(
+                ServiceKey::of_action(action),
+                &ActionKey::of_action(action),
+                action,
+            );
+            assert!(got, "{action:?}");
+        }
         assert_eq!(keys(r#""s3*:*""#).rest().len(), 1);
     }
 }

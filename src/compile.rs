@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::action_keys::ActionKeys;
 use crate::arn::ArnPattern;
 use crate::condition::{
-    decode_base64, parse_date, parse_network, ArnOperand, Condition, Decimal, Operands, Operator,
-    OperatorError, Test, TextOperand,
+    decode_base64, parse_date, parse_network, ArnOperand, Condition, Decimal, Literal, Operands,
+    Operator, OperatorError, Test, TextOperand,
 };
 use crate::error::{PolicyErrorKind, WarningKind};
 use crate::json::LineCursor;
@@ -649,10 +649,13 @@ impl Compiler<'_> {
         if !ok {
             return None;
         }
+        let key_lower: Box<str> = key.text.to_ascii_lowercase().into();
         Some(Condition {
+            literal: Literal::of(&operator, &operands),
             key: key.text.as_str().into(),
             // ASCII case only, as the context folds keys (C2).
-            key_lower: key.text.to_ascii_lowercase().into(),
+            key_lower: key_lower.clone(),
+            key_hash: crate::hash::hash_key(&key_lower),
             operator,
             operands,
             sources: values.iter().map(|v| v.text.as_str().into()).collect(),

@@ -228,9 +228,100 @@ pub(crate) struct Condition {
     pub operator: Operator,
     pub key: Box<str>,
     pub key_lower: Box<str>,
+    /// [`crate::hash::hash_key`] of `key_lower`, for the context lookup.
+    pub key_hash: u64,
     pub operands: Operands,
     /// Source values as written, for explanations.
     pub sources: Box<[Box<str>]>,
+    /// The operator and values as a byte comparison, when they allow it.
+    pub literal: Option<Literal>,
+}
+
+/// A bare condition on literal policy values, which a single request value
+/// settles by comparing bytes: the account-wide guardrails
+/// (`"Bool": {"aws:SecureTransport": "false"}`, `"StringNotEquals":
+/// {"aws:PrincipalOrgID": …}`) that every request reaches. It answers as
+/// the general test of [`Condition::evaluate`] does for one value (C1, O1,
+/// O6); several values, and every other operator, take the general path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Literal {
+    /// `StringEquals` / `StringNotEquals`: a value equal to one of these
+    /// matches (case-sensitive, O1).
+    Equals(Box<[Box<str>]>),
+    /// `Bool`: whether a request's `true` and whether its `false` (in any
+    /// ASCII case, O6) match a policy value; any other request value cannot
+    /// be read.
+    Bool { if_true: bool, if_false: bool },
+}
+
+impl Literal {
+    /// The literal form of a compiled operator and its values, if it has
+    /// one: bare, and every value without a variable (and, for
+    /// `StringEquals`, a wildcard, which that family never has).
+    pub fn of(operator: &Operator, operands: &Operands) -> Option<Literal> {
+        let Operands::Text(operands) = operands else {
+            return None;
+        };
+        if operator.set != SetQualifier::Bare || operands.iter().any(|op| !op.vars.is_empty()) {
+            return None;
+        }
+        match operator.test {
+            Test::StringEquals => operands
+                .iter()
+                .map(|op| literal_text(op.pattern.tokens()))
+                .collect::<Option<Box<[_]>>>()
+                .map(Literal::Equals),
+            Test::Bool => {
+                let matches = |text| {
+                    operands
+                        .iter()
+                        .any(|op| op.pattern.is_match(text, &[], Case::AsciiInsensitive))
+                };
+                Some(Literal::Bool {
+                    if_true: matches("true"),
+                    if_false: matches("false"),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `value` matches a policy value (before negation); `None`
+    /// when it cannot be read.
+    #[inline]
+    fn matches(&self, value: &str) -> Option<bool> {
+        match self {
+            // `same`, not `==`: libc's `memcmp` takes a different number
+            // of instructions depending on the addresses.
+            Literal::Equals(texts) => Some(
+                texts
+                    .iter()
+                    .any(|t| crate::pattern::same(t.as_bytes(), value.as_bytes())),
+            ),
+            Literal::Bool { if_true, if_false } => {
+                if value.eq_ignore_ascii_case("true") {
+                    Some(*if_true)
+                } else if value.eq_ignore_ascii_case("false") {
+                    Some(*if_false)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// The text of a pattern made of literal pieces only.
+fn literal_text(tokens: &[crate::pattern::Token]) -> Option<Box<str>> {
+    use crate::pattern::Token;
+    let mut text = String::new();
+    for token in tokens {
+        match token {
+            Token::Lit(lit) => text.push_str(lit),
+            Token::Var(_) | Token::One | Token::Star => return None,
+        }
+    }
+    Some(text.into())
 }
 
 /// The result of one condition.
@@ -267,7 +358,7 @@ impl Condition {
         context: &'c Context,
         options: &Options,
     ) -> Option<&'c [String]> {
-        let value = context.get_lower(&self.key_lower)?;
+        let value = context.get_hashed(&self.key_lower, self.key_hash)?;
         match value {
             ContextValue::Multi(vs) if vs.is_empty() => None,
             // S3: for the set operators an empty string is "a null data set"; for
@@ -292,6 +383,13 @@ impl Condition {
                 SetQualifier::ForAllValues => Outcome::True,
                 SetQualifier::ForAnyValue => Outcome::False,
                 SetQualifier::Bare => Outcome::from_bool(values.is_none() == must_be_absent),
+            };
+        }
+        if let (Some(literal), Some([single])) = (&self.literal, values) {
+            // What `test_value` answers for a single value of a bare operator.
+            return match literal.matches(single) {
+                Some(matched) => Outcome::from_bool(matched != self.operator.negated),
+                None => Outcome::BadRequestValue,
             };
         }
         let Some(values) = values else {

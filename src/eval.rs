@@ -244,7 +244,7 @@ fn entry_match_resolving(
 /// E1: a statement applies when principal, action, resource and every
 /// condition match.
 // Forced inline, with the checks below it, so a decision's scan checks a
-// statement without a call (README, Performance).
+// statement without a call (benches/RESULTS.md).
 #[inline(always)]
 pub(crate) fn evaluate_statement(
     statement: &CompiledStatement,

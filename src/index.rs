@@ -28,11 +28,11 @@
 //! tallies are order-independent, so the result equals the full walk's
 //! (tests/index_equivalence.rs).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::arn::ArnPattern;
 use crate::compile::{ActionMatcher, CompiledPolicy, CompiledStatement};
+use crate::hash::{FxHashMap as HashMap, SortedByHash};
 use crate::options::Options;
 use crate::pattern::Token;
 use crate::policy::PolicyType;
@@ -147,11 +147,15 @@ struct Service {
     wildcard: Bucket,
 }
 
-/// A map from lowercase keys, looked up ASCII-case-insensitively.
+/// A map from lowercase keys, looked up ASCII-case-insensitively. Its
+/// keys come from policies, so the map hashes with [`crate::hash`]'s
+/// unkeyed hasher (see there why a request cannot exploit that).
 #[derive(Debug)]
 enum Lookup<V> {
+    /// Sorted by key, so a lookup costs the same in every process (a list
+    /// in the map's iteration order would not).
     Few(Box<[(Box<str>, V)]>),
-    Many(HashMap<Box<str>, V>),
+    Many(SortedByHash<V>),
 }
 
 /// The key was too long to lowercase into the stack buffer.
@@ -160,9 +164,11 @@ struct TooLong;
 impl<V> Lookup<V> {
     fn new(map: HashMap<Box<str>, V>) -> Self {
         if map.len() <= FEW_MAX {
-            Lookup::Few(map.into_iter().collect())
+            let mut entries: Vec<(Box<str>, V)> = map.into_iter().collect();
+            entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+            Lookup::Few(entries.into())
         } else {
-            Lookup::Many(map)
+            Lookup::Many(SortedByHash::new(map))
         }
     }
 
@@ -247,7 +253,7 @@ impl ActionIndex {
     fn build(first: usize, policies: &[CompiledPolicy], options: &Options) -> Self {
         type Names = HashMap<Box<str>, BucketBuilder>;
         let mut always = BucketBuilder::default();
-        let mut services: HashMap<Box<str>, (Names, BucketBuilder)> = HashMap::new();
+        let mut services: HashMap<Box<str>, (Names, BucketBuilder)> = HashMap::default();
         for (p, policy) in policies.iter().enumerate() {
             for (s, statement) in policy.statements.iter().enumerate() {
                 let id = (first + p, s);
@@ -386,19 +392,15 @@ impl BucketBuilder {
             }
         }
         self.unkeyed.sort_unstable();
-        let depth = self
-            .keyed
+        let keyed = SortedByHash::new(self.keyed.into_iter().map(|(k, ids)| (k, ids.into())));
+        let depth = keyed
             .keys()
             .map(|k| k.matches(is_delimiter).count() + 1)
             .max()
             .unwrap_or(0);
         Bucket {
             unkeyed: self.unkeyed.into(),
-            keyed: self
-                .keyed
-                .into_iter()
-                .map(|(k, ids)| (k, ids.into()))
-                .collect(),
+            keyed,
             depth,
         }
     }
@@ -408,7 +410,8 @@ impl BucketBuilder {
 #[derive(Debug)]
 struct Bucket {
     unkeyed: Box<[StatementId]>,
-    keyed: HashMap<Box<str>, Box<[StatementId]>>,
+    /// Found by hash, the same number of instructions in every process.
+    keyed: SortedByHash<Box<[StatementId]>>,
     /// Probes needed: the most delimiters in a key, plus one.
     depth: usize,
 }
@@ -431,7 +434,14 @@ impl Bucket {
                 ids.iter().copied().for_each(&mut *visit);
             }
         };
-        let delimiters = resource.match_indices(is_delimiter).take(self.depth);
+        // A byte scan: the delimiters are ASCII, so each position is a char
+        // boundary, and no UTF-8 is decoded (`match_indices` with a char
+        // predicate decodes every character: most of a large set's decision).
+        let delimiters = resource
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'/' || *b == b':')
+            .take(self.depth);
         for (at, _) in delimiters {
             probe(resource.get(..at).unwrap_or_default());
         }

@@ -54,6 +54,7 @@ mod condition_keys;
 mod error;
 mod eval;
 mod explain;
+mod hash;
 mod index;
 mod json;
 mod limits;

@@ -6,7 +6,7 @@
 //! perhaps ending in `*`. Such an entry is kept as its prefix, variable and
 //! suffix, so the decision resolves the variable and compares the parts
 //! without going through the general entry loop, the ARN pattern and the
-//! wildcard matcher (README, Performance). It gives the answer that loop
+//! wildcard matcher (benches/RESULTS.md). It gives the answer that loop
 //! gives, or defers to it (tests below and in `eval.rs`).
 
 use std::sync::Arc;

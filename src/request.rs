@@ -16,6 +16,7 @@ use std::fmt;
 
 use crate::action_keys::{ActionKey, ServiceKey};
 use crate::arn::{Arn, ArnOffsets, ArnText};
+use crate::hash::hash_key;
 use crate::principal::{principal_problem, Caller, CallerShape};
 
 /// The value of one context key.
@@ -63,10 +64,15 @@ impl<S: Into<String>> From<Vec<S>> for ContextValue {
 pub struct Context {
     /// (lowercased key, key as given, value), in insertion order.
     entries: Vec<(Box<str>, Box<str>, ContextValue)>,
+    /// [`hash_key`] of each entry's lowercased key, beside `entries`: a
+    /// scan compares whole keys only where these agree.
+    hashes: Vec<u64>,
     /// Lowercased key → position in `entries`, built once the context is
     /// large enough that scanning would cost more than hashing, so that a
     /// request with thousands of keys cannot make building or evaluating it
-    /// quadratic (SECURITY.md).
+    /// quadratic (SECURITY.md). Keyed with std's per-process seed, unlike
+    /// the maps of policy keys (`crate::hash`): here the request chooses
+    /// every key, and could otherwise choose keys that collide.
     index: Option<HashMap<Box<str>, usize>>,
 }
 
@@ -90,6 +96,7 @@ impl Context {
             return;
         }
         let position = self.entries.len();
+        self.hashes.push(hash_key(&lower));
         match &mut self.index {
             Some(index) => {
                 index.insert(lower.clone(), position);
@@ -178,6 +185,9 @@ impl Context {
             return None;
         }
         let (lower, _, value) = self.entries.remove(position);
+        if position < self.hashes.len() {
+            self.hashes.remove(position);
+        }
         if let Some(index) = &mut self.index {
             index.remove(&lower);
             // Every later entry moved down by one.
@@ -218,7 +228,13 @@ impl Context {
     fn position(&self, lower: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(lower).copied(),
-            None => self.entries.iter().position(|(k, _, _)| **k == *lower),
+            None => {
+                let hash = hash_key(lower);
+                self.entries
+                    .iter()
+                    .zip(&self.hashes)
+                    .position(|((k, _, _), h)| *h == hash && **k == *lower)
+            }
         }
     }
 
@@ -227,18 +243,25 @@ impl Context {
         with_lowercase(key, |lower| self.get_lower(lower))
     }
 
-    /// Lookup by a key that is already lowercase: the evaluation hot path,
-    /// run for every variable of every decision. Inlined there; the hashed
-    /// lookup of large contexts stays out of line, so the scan needs no
-    /// stack frame.
-    #[inline(always)]
+    /// Lookup by a key that is already lowercase, outside the decision.
     pub(crate) fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
+        self.get_hashed(lower, hash_key(lower))
+    }
+
+    /// Lookup by a key that is already lowercase, with its [`hash_key`]
+    /// computed when the policy was compiled: the evaluation hot path, run
+    /// for every variable and condition of every decision. Inlined there;
+    /// the hashed lookup of large contexts stays out of line, so the scan
+    /// needs no stack frame.
+    #[inline(always)]
+    pub(crate) fn get_hashed(&self, lower: &str, hash: u64) -> Option<&ContextValue> {
         match &self.index {
             Some(index) => Self::get_indexed(&self.entries, index, lower),
             None => {
-                // Compared a word at a time.
-                for (key, _, value) in &self.entries {
-                    if crate::pattern::same(key.as_bytes(), lower.as_bytes()) {
+                // The hashes skip the other keys; equal hashes are only a
+                // hint, so the key itself is compared (a word at a time).
+                for (h, (key, _, value)) in self.hashes.iter().zip(&self.entries) {
+                    if *h == hash && crate::pattern::same(key.as_bytes(), lower.as_bytes()) {
                         return Some(value);
                     }
                 }

@@ -65,11 +65,16 @@ pub(crate) fn needs_key_policy(action: &str, resource: &ArnText<'_>) -> bool {
     has_service(action, "kms") && required_policy(action, resource) == RequiredPolicy::KeyPolicy
 }
 
-/// Whether `action` names `service` (ASCII case-insensitive, A1).
+/// Whether `action` names `service` (ASCII case-insensitive, A1): the text
+/// before its first colon is `service`. `service` has no colon, so that is
+/// `service` then a colon at the start, found without searching for the
+/// colon (on the Allow path of every decision).
 fn has_service(action: &str, service: &str) -> bool {
+    let action = action.as_bytes();
     action
-        .split_once(':')
-        .is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(service))
+        .get(..service.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(service.as_bytes()))
+        && action.get(service.len()) == Some(&b':')
 }
 
 /// Whether AWS performs `action` for this caller without asking any policy,
@@ -107,6 +112,23 @@ pub(crate) fn needs_no_permission(action: &str, caller: Option<CallerShape>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A1: the service is the text before the first colon, in any case.
+    #[test]
+    fn has_service_reads_the_text_before_the_first_colon() {
+        for (action, expected) in [
+            ("kms:Decrypt", true),
+            ("KMS:Decrypt", true),
+            ("kMs:", true),
+            ("kms", false),
+            ("kmsx:Decrypt", false),
+            ("km:Decrypt", false),
+            ("s3:kms:Decrypt", false),
+            ("", false),
+        ] {
+            assert_eq!(has_service(action, "kms"), expected, "{action:?}");
+        }
+    }
 
     fn required(action: &str, resource: &str) -> RequiredPolicy {
         required_policy(action, &ArnText::parse(resource))

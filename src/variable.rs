@@ -18,6 +18,8 @@ pub(crate) struct Variable {
     pub key: Box<str>,
     /// The key lowercased: key names are case-insensitive (V1).
     pub key_lower: Box<str>,
+    /// [`crate::hash::hash_key`] of `key_lower`, for the context lookup.
+    pub key_hash: u64,
     /// The text after `, '` and before `'}` (V3).
     pub default: Option<Box<str>>,
 }
@@ -136,11 +138,13 @@ fn parse_variable(body: &str) -> Result<Variable, VariableError> {
     if name.chars().any(char::is_whitespace) {
         return Err(VariableError::SpaceInName(name.to_owned()));
     }
+    // ASCII case only, as the context folds keys (C2).
+    let key_lower: Box<str> = name.to_ascii_lowercase().into();
     Ok(Variable {
         raw: Box::default(),
         key: name.into(),
-        // ASCII case only, as the context folds keys (C2).
-        key_lower: name.to_ascii_lowercase().into(),
+        key_hash: crate::hash::hash_key(&key_lower),
+        key_lower,
         default: default.map(Into::into),
     })
 }
@@ -158,7 +162,7 @@ impl Variable {
     /// The value this variable takes in `context` (V3, V7).
     #[inline]
     pub fn resolve<'c>(&'c self, context: &'c Context) -> Result<&'c str, Unresolved> {
-        match context.get_lower(&self.key_lower) {
+        match context.get_hashed(&self.key_lower, self.key_hash) {
             Some(ContextValue::Single(value)) => Ok(value),
             Some(ContextValue::Multi(_)) => Err(Unresolved::MultiValued),
             None => self.default.as_deref().ok_or(Unresolved::Missing),

@@ -1,5 +1,8 @@
 //! What the benches share: IAM patterns as globset globs, for the benches
-//! that compare our matcher and index with globset.
+//! that compare our matcher and index with globset, and the generated
+//! policy sets.
+
+pub mod generated;
 
 /// The IAM pattern as a glob: IAM's `*` and `?` kept, runs of `*` collapsed
 /// (globset gives `**` a meaning of its own), everything else escaped.
