@@ -307,6 +307,26 @@ fn unresolved_variable(var: &Variable, why: Unresolved) -> UnresolvedVariable {
     }
 }
 
+/// A substituted value as the policy would have to write it: its `*`, `?`
+/// and `$` are literal (V5), so they are shown as IAM's escapes `${*}`,
+/// `${?}` and `${$}` (V4), and a `*` from a request never reads as a
+/// wildcard.
+fn literal(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains(['*', '?', '$']) {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '*' => out.push_str("${*}"),
+            '?' => out.push_str("${?}"),
+            '$' => out.push_str("${$}"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Substitutes the variables that resolve into `source`; collects the others.
 fn render(
     source: &str,
@@ -317,7 +337,7 @@ fn render(
     let mut text = source.to_owned();
     for var in vars {
         match var.resolve(context) {
-            Ok(value) => text = text.replace(&*var.raw, value),
+            Ok(value) => text = text.replace(&*var.raw, &literal(value)),
             Err(why) => {
                 let u = unresolved_variable(var, why);
                 if !unresolved.contains(&u) {

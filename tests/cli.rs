@@ -264,3 +264,84 @@ fn cognito_pool_takes_managed_policies_beside_the_file() {
     assert_eq!(with.status.code(), Some(2));
     assert!(stdout(&with).contains("ExplicitDeny"), "{}", stdout(&with));
 }
+
+/// `--json` answers say which request they answer (issue 17), and a `*`
+/// substituted from the request is shown as the literal it is (V4, V5).
+#[test]
+fn answers_carry_their_request_and_substituted_stars_read_as_literals() {
+    let args = [
+        "check",
+        "--policy",
+        AUTH_ROLE,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::notes-app-uploads/private/us-east-1:2222/a.txt",
+        "--context",
+        "cognito-identity.amazonaws.com:sub=us-east-1:*",
+    ];
+    let text = stdout(&iam_eval(&args));
+    assert!(
+        text.contains("`arn:aws:s3:::notes-app-uploads/private/us-east-1:${*}/*`"),
+        "{text}"
+    );
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&iam_eval(&with_json))).unwrap();
+    assert_eq!(json["request"]["action"], "s3:GetObject");
+    assert_eq!(
+        json["request"]["context"]["cognito-identity.amazonaws.com:sub"][0],
+        "us-east-1:*"
+    );
+}
+
+/// Two requests that differ only in their context read apart in text.
+#[test]
+fn cognito_text_tells_apart_requests_that_differ_only_in_context() {
+    let dir = std::env::temp_dir().join(format!("iam-eval-ctx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let requests = dir.join("requests.json");
+    std::fs::write(
+        &requests,
+        r#"[{"action":"dynamodb:Query","resource":"arn:aws:dynamodb:us-east-1:123456789012:table/notes","context":{"dynamodb:LeadingKeys":["us-east-1:1111aaaa-0000-4000-8000-000000000001"]}},
+            {"action":"dynamodb:Query","resource":"arn:aws:dynamodb:us-east-1:123456789012:table/notes","context":{"dynamodb:LeadingKeys":["us-east-1:2222bbbb-0000-4000-8000-000000000002"]}}]"#,
+    )
+    .unwrap();
+    let out = iam_eval(&[
+        "cognito",
+        "--pool",
+        "fixtures/cognito/notes-app-pool.json",
+        "--login",
+        "fixtures/cognito/login-alice.json",
+        "--requests",
+        requests.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "with context dynamodb:LeadingKeys=us-east-1:1111aaaa-0000-4000-8000-000000000001"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "with context dynamodb:LeadingKeys=us-east-1:2222bbbb-0000-4000-8000-000000000002"
+        ),
+        "{text}"
+    );
+    let json = iam_eval(&[
+        "cognito",
+        "--pool",
+        "fixtures/cognito/notes-app-pool.json",
+        "--login",
+        "fixtures/cognito/login-alice.json",
+        "--requests",
+        requests.to_str().unwrap(),
+        "--json",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(
+        value["decisions"][1]["request"]["context"]["dynamodb:LeadingKeys"][0],
+        "us-east-1:2222bbbb-0000-4000-8000-000000000002"
+    );
+}

@@ -88,3 +88,36 @@ fn help_and_version_exit_0_on_stdout() {
         assert!(!stdout(&out).is_empty(), "{args:?}");
     }
 }
+
+/// `iam-eval … | head`: a reader that goes away ends the run quietly with
+/// status 0, never a panic, for the streaming and the printing commands.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let case = std::fs::read_to_string("fixtures/cases/story.jsonl").unwrap();
+    let many = case.repeat(200);
+    for args in [
+        &["batch", "-"][..],
+        &["lint", "fixtures/lint/several-mistakes.json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iam-eval"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before anything is read.
+        drop(child.stdout.take());
+        if let Some(mut stdin) = child.stdin.take() {
+            // The child may exit before it has read everything.
+            let _ = stdin.write_all(many.as_bytes());
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -27,24 +27,24 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
         let report = access_report(&read_input(file)?, args.policy_type, &options)
             .map_err(|e| format!("{file}: {e}"))?;
         if args.json {
-            println!("{}", serde_json::json!({"file": file, "access": report}));
+            outln!("{}", serde_json::json!({"file": file, "access": report}));
             continue;
         }
-        println!("{file}:");
+        outln!("{file}:");
         if report.services.is_empty() {
-            println!("  allows nothing");
+            outln!("  allows nothing");
         }
         for service in &report.services {
-            println!("  {}", service.service);
+            outln!("  {}", service.service);
             for (level, actions) in &service.levels {
-                println!("    {level} ({})", actions.len());
+                outln!("    {level} ({})", actions.len());
                 for a in actions {
-                    println!("      {} on {}", a.action, a.resources.join(", "));
+                    outln!("      {} on {}", a.action, a.resources.join(", "));
                     for c in &a.conditions {
-                        println!("        if {c}");
+                        outln!("        if {c}");
                     }
                     for e in &a.except {
-                        println!("        except {e}");
+                        outln!("        except {e}");
                     }
                 }
             }

@@ -33,12 +33,7 @@ struct Tally {
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
     let reader = open(&args.file)?;
     // Standard output is line-buffered: each answer leaves when written.
-    let tally = answer_all(
-        reader,
-        std::io::stdout().lock(),
-        &Options::default(),
-        args.explain,
-    )?;
+    let tally = answer_all(reader, crate::stdout(), &Options::default(), args.explain)?;
     let Tally {
         passed,
         failed,

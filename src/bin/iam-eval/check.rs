@@ -83,10 +83,17 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
     let response = set.evaluate(&request);
     let explanation = response.explanation();
     if args.json {
-        let json = serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?;
-        println!("{json}");
+        let mut json = serde_json::to_value(&explanation).map_err(|e| e.to_string())?;
+        if let Some(object) = json.as_object_mut() {
+            object.insert("request".into(), crate::request_json(&request));
+        }
+        let json = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+        outln!("{json}");
     } else {
-        print!("{explanation}");
+        use std::io::Write as _;
+        if let Err(error) = write!(crate::stdout(), "{explanation}") {
+            crate::write_failed(&error);
+        }
     }
     Ok(if response.is_allowed() {
         Exit::Yes

@@ -238,20 +238,20 @@ fn template_json(file: &str, stack: &Stack) -> serde_json::Value {
 }
 
 fn print_template(file: &str, stack: &Stack) {
-    println!("== template {file}");
+    outln!("== template {file}");
     for note in stack.notes() {
-        println!("  note: {note}");
+        outln!("  note: {note}");
     }
     for unresolved in stack.unresolved() {
-        println!("  unresolved: {unresolved}");
+        outln!("  unresolved: {unresolved}");
     }
     for (role, why) in stack.refused_roles() {
-        println!("  role left out (no credentials for it): {role}: {why}");
+        outln!("  role left out (no credentials for it): {role}: {why}");
     }
     if stack.notes().is_empty() && stack.unresolved().is_empty() {
-        println!("  everything resolved");
+        outln!("  everything resolved");
     }
-    println!();
+    outln!();
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit, String> {
@@ -279,15 +279,21 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
         let text = read_input(file)?;
         let login = Login::from_json(&text).map_err(|e| login_error(file, &text, &e))?;
         let session = pool.sign_in(&login).map_err(|e| e.to_string())?;
-        let decisions: Vec<Explanation> = requests
+        let decisions: Vec<Decided> = requests
             .iter()
             .map(|(action, resource, extra)| {
                 let extra: Vec<(&str, ContextValue)> =
                     extra.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                session.check(action, resource, &extra)
+                Decided {
+                    request: crate::request_json(&session.request(action, resource, &extra)),
+                    extra: spec_context(&extra),
+                    explanation: session.check(action, resource, &extra),
+                }
             })
             .collect();
-        all_allowed &= decisions.iter().all(|d| d.decision.is_allowed());
+        all_allowed &= decisions
+            .iter()
+            .all(|d| d.explanation.decision.is_allowed());
         if args.json {
             let mut output = json_output(file, &session, &decisions, single)?;
             if let (Some((template_file, stack)), Some(object)) =
@@ -305,7 +311,7 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
             Ok([one]) => one,
             Err(many) => serde_json::Value::Array(many),
         };
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
         );
@@ -318,10 +324,37 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
     })
 }
 
+/// One request's answer, with the request it answers.
+struct Decided {
+    /// The whole request (session context included), for `--json`.
+    request: serde_json::Value,
+    /// The request's own context, `KEY=VALUE, …`, to tell apart in text
+    /// requests that differ only there.
+    extra: String,
+    explanation: Explanation,
+}
+
+fn spec_context(extra: &[(&str, ContextValue)]) -> String {
+    extra
+        .iter()
+        .map(|(key, value)| format!("{key}={}", value.values().join("|")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An explanation as JSON with the request it answers.
+fn decided_json(decided: &Decided) -> Result<serde_json::Value, String> {
+    let mut json = serde_json::to_value(&decided.explanation).map_err(|e| e.to_string())?;
+    if let Some(object) = json.as_object_mut() {
+        object.insert("request".into(), decided.request.clone());
+    }
+    Ok(json)
+}
+
 fn json_output(
     file: &str,
     session: &Session,
-    decisions: &[Explanation],
+    decisions: &[Decided],
     single: bool,
 ) -> Result<serde_json::Value, String> {
     let context: serde_json::Map<String, serde_json::Value> = session
@@ -354,45 +387,47 @@ fn json_output(
     };
     match (single, decisions.first()) {
         (true, Some(first)) => {
-            out.insert("decision".into(), json!(first.decision));
-            out.insert(
-                "explanation".into(),
-                serde_json::to_value(first).map_err(|e| e.to_string())?,
-            );
+            out.insert("decision".into(), json!(first.explanation.decision));
+            out.insert("explanation".into(), decided_json(first)?);
         }
         _ => {
-            out.insert(
-                "decisions".into(),
-                serde_json::to_value(decisions).map_err(|e| e.to_string())?,
-            );
+            let all = decisions
+                .iter()
+                .map(decided_json)
+                .collect::<Result<Vec<_>, String>>()?;
+            out.insert("decisions".into(), serde_json::Value::Array(all));
         }
     }
     Ok(serde_json::Value::Object(out))
 }
 
-fn print_session(file: &str, session: &Session, decisions: &[Explanation]) {
-    println!("== {file}");
+fn print_session(file: &str, session: &Session, decisions: &[Decided]) {
+    outln!("== {file}");
     for step in session.steps() {
-        println!("  {step}");
+        outln!("  {step}");
     }
     if let Some(trust) = session.trust() {
-        println!("  trust policy: {}", trust.decision);
+        outln!("  trust policy: {}", trust.decision);
     }
     match session.principal() {
         Some(principal) => {
-            println!("  session principal: {principal}");
+            outln!("  session principal: {principal}");
             for (key, value) in session.context().iter() {
-                println!("  context {key} = {}", value.values().join(", "));
+                outln!("  context {key} = {}", value.values().join(", "));
             }
         }
-        None => println!("  no credentials: every request is implicitly denied"),
+        None => outln!("  no credentials: every request is implicitly denied"),
     }
     for d in decisions {
-        for (i, line) in d.to_string().lines().enumerate() {
-            println!("{}{line}", if i == 0 { "  " } else { "    " });
+        for (i, line) in d.explanation.to_string().lines().enumerate() {
+            outln!("{}{line}", if i == 0 { "  " } else { "    " });
+            // Requests that differ only in their context must read apart.
+            if i == 0 && !d.extra.is_empty() {
+                outln!("    with context {}", d.extra);
+            }
         }
     }
-    println!();
+    outln!();
 }
 
 /// Why a login file cannot be read, saying what a login file holds when the

@@ -70,7 +70,7 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
         }
     };
     if args.json {
-        println!("{}", to_json(&outcome, args.policy_type, &checked));
+        outln!("{}", to_json(&outcome, args.policy_type, &checked));
     } else {
         print_text(&outcome, args.policy_type, &checked);
     }
@@ -108,13 +108,13 @@ fn print_text(outcome: &CheckOutcome, kind: PolicyType, policy: &str) {
         CheckResult::Pass => "PASS",
         CheckResult::Fail => "FAIL",
     };
-    println!("{result}: {}", outcome.message);
+    outln!("{result}: {}", outcome.message);
     for (i, r) in outcome.reasons.iter().enumerate() {
         let sid = r
             .statement_id
             .as_deref()
             .map_or_else(String::new, |s| format!(" ({s})"));
-        println!("- {}{sid}", r.description);
+        outln!("- {}{sid}", r.description);
         if !r.actions.is_empty() {
             let shown: Vec<&str> = r.actions.iter().take(8).map(String::as_str).collect();
             let more = r.actions.len().saturating_sub(shown.len());
@@ -123,10 +123,10 @@ fn print_text(outcome: &CheckOutcome, kind: PolicyType, policy: &str) {
             } else {
                 String::new()
             };
-            println!("  actions: {}{tail}", shown.join(", "));
+            outln!("  actions: {}{tail}", shown.join(", "));
         }
         if let Some(w) = &r.witness {
-            println!(
+            outln!(
                 "  witness: {}",
                 w.to_case(&format!("witness-{i}"), kind, policy)
             );

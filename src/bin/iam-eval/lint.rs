@@ -77,14 +77,14 @@ fn run_template(args: &Args, config: &LintConfig) -> Result<Option<Exit>, String
                 let value = serde_json::json!({
                     "file": file, "templatePath": policy.path, "notLinted": "unresolved", "unresolved": reasons,
                 });
-                println!("{value}");
+                outln!("{value}");
             } else {
-                println!(
+                outln!(
                     "{file}:{}: not linted: it has unresolved pieces",
                     policy.path
                 );
                 for reason in reasons {
-                    println!("  unresolved: {reason}");
+                    outln!("  unresolved: {reason}");
                 }
             }
             continue;
@@ -115,7 +115,7 @@ fn run_template(args: &Args, config: &LintConfig) -> Result<Option<Exit>, String
                 format!("{}.{inner}", policy.path)
             };
             {
-                println!(
+                outln!(
                     "{file}:{at}: {} {}: {} ({})",
                     finding.finding_type,
                     finding.issue_code,
@@ -125,9 +125,10 @@ fn run_template(args: &Args, config: &LintConfig) -> Result<Option<Exit>, String
             }
         }
         if !args.json && findings.is_empty() {
-            println!(
+            outln!(
                 "{file}:{}: no findings ({} policy)",
-                policy.path, policy.policy_type
+                policy.path,
+                policy.policy_type
             );
         }
     }
@@ -152,7 +153,7 @@ fn print_json(
         "findings".into(),
         serde_json::to_value(findings).map_err(|e| e.to_string())?,
     );
-    println!("{}", Value::Object(line));
+    outln!("{}", Value::Object(line));
     Ok(())
 }
 
@@ -213,10 +214,10 @@ fn run_pool(args: &Args, file: &str, config: &LintConfig) -> Result<Exit, String
                 continue;
             }
             for finding in &findings {
-                println!("{file}:{path}: {finding}");
+                outln!("{file}:{path}: {finding}");
             }
             if findings.is_empty() {
-                println!("{file}:{path}: no findings ({policy_type} policy)");
+                outln!("{file}:{path}: no findings ({policy_type} policy)");
             }
         }
     }
@@ -257,10 +258,10 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
             continue;
         }
         for finding in &findings {
-            println!("{file}:{finding}");
+            outln!("{file}:{finding}");
         }
         if findings.is_empty() {
-            println!("{file}: no findings ({} policy)", args.policy_type);
+            outln!("{file}: no findings ({} policy)", args.policy_type);
         }
     }
     Ok(if blocking { Exit::No } else { Exit::Yes })

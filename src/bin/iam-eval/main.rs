@@ -4,6 +4,18 @@
 //! invalid, a case mismatched or could not be evaluated), 1 error (bad usage,
 //! unreadable input, a policy that does not compile).
 
+/// `println!` for results: a reader that has gone away (`iam-eval … | head`)
+/// ends the process quietly with status 0, as ripgrep does, instead of a
+/// panic; any other write error is reported with status 1.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!($crate::stdout(), $($arg)*) {
+            $crate::write_failed(&error);
+        }
+    }};
+}
+
 mod access;
 mod batch;
 mod check;
@@ -87,6 +99,56 @@ fn main() -> ExitCode {
             Exit::Error.into()
         }
     }
+}
+
+/// Standard output for results, ending the process quietly when the reader
+/// has gone away (see `outln!`).
+pub(crate) struct Output<W>(pub(crate) W);
+
+impl<W: std::io::Write> std::io::Write for Output<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).inspect_err(reader_gone)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().inspect_err(reader_gone)
+    }
+}
+
+/// Ends the process with status 0 when standard output's reader is gone:
+/// nobody is left to read an answer or an error.
+fn reader_gone(error: &std::io::Error) {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+}
+
+/// Standard output, locked, as an [`Output`].
+pub(crate) fn stdout() -> Output<std::io::StdoutLock<'static>> {
+    Output(std::io::stdout().lock())
+}
+
+/// Reports a write error other than a closed pipe and ends with status 1.
+pub(crate) fn write_failed(error: &std::io::Error) -> ! {
+    reader_gone(error);
+    eprintln!("iam-eval: cannot write to standard output: {error}");
+    std::process::exit(1)
+}
+
+/// The request an answer is about, for `--json` output: action, resource,
+/// principal and context, so an answer read on its own says what it answers.
+pub(crate) fn request_json(request: &iam_eval::Request) -> serde_json::Value {
+    let context: serde_json::Map<String, serde_json::Value> = request
+        .context()
+        .iter()
+        .map(|(key, value)| (key.to_owned(), serde_json::json!(value.values())))
+        .collect();
+    serde_json::json!({
+        "action": request.action(),
+        "resource": request.resource(),
+        "principal": request.principal(),
+        "context": context,
+    })
 }
 
 /// Help and version go to standard output with status 0; a usage error

@@ -19,7 +19,7 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
     let simulation = Simulation::new(&input).map_err(|e| e.to_string())?;
     // Each result is written as it is evaluated: memory stays that of one
     // result, however many the input asks for.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::stdout());
     let written = simulation
         .write_json(&mut out, true)
         .map_err(|e| e.to_string())?;

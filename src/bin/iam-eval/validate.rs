@@ -42,10 +42,10 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
                     "line": location.line(), "column": location.column(), "sid": location.sid(),
                     "message": message,
                 });
-                println!("{line}");
+                outln!("{line}");
             } else {
                 // `validate` reads each file whole: every location has a position.
-                println!(
+                outln!(
                     "{file}:{}:{}: {severity}: {}: {message}",
                     location.line().unwrap_or(1),
                     location.column().unwrap_or(1),
@@ -54,7 +54,7 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
             }
         }
         if !args.json && report.is_valid() && report.warnings.is_empty() {
-            println!("{file}: valid {} policy", args.policy_type);
+            outln!("{file}: valid {} policy", args.policy_type);
         }
     }
     Ok(if any_error { Exit::No } else { Exit::Yes })
