@@ -117,6 +117,27 @@ fn wrong_type(expected: &'static str, found: &Node) -> PolicyErrorKind {
     }
 }
 
+/// Whether text that is not JSON reads as YAML: its first line that is not
+/// blank or a comment is `---` or starts with `key:`.
+fn looks_like_yaml(text: &str) -> bool {
+    let Some(line) = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return false;
+    };
+    if line.starts_with("---") {
+        return true;
+    }
+    line.split_once(':').is_some_and(|(key, _)| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    })
+}
+
 /// Parses `text` as a policy of type `policy_type`. Returns the document when
 /// it is free of errors; every diagnostic (errors and warnings) goes to `diags`.
 pub(crate) fn parse_document(
@@ -157,7 +178,13 @@ pub(crate) fn parse_document(
     let root = match json::parse(text, limits.max_json_depth) {
         Ok(root) => root,
         Err(e) => {
-            diags.error("", e.offset, PolicyErrorKind::Syntax(e.message));
+            let mut message = e.message;
+            if looks_like_yaml(text) {
+                message.push_str(
+                    "; this looks like YAML, and policies are JSON (a CloudFormation, SAM or Serverless template is read with --template / `iam_eval::template`)",
+                );
+            }
+            diags.error("", e.offset, PolicyErrorKind::Syntax(message));
             return None;
         }
     };

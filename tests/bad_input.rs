@@ -621,3 +621,39 @@ fn huge_requests_are_bounded_by_the_caller_and_still_decided() {
     let _ = set.evaluate(&request).explanation().to_string();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
+
+/// A YAML file given where a JSON policy is read says so, and points to
+/// the template reader; JSON that is merely broken does not.
+#[test]
+fn yaml_given_to_the_json_reader_says_so() {
+    let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
+    let report = iam_eval::validate(
+        yaml,
+        iam_eval::PolicyType::Identity,
+        &iam_eval::Options::default(),
+    );
+    let error = report.errors[0].to_string();
+    assert!(error.contains("looks like YAML"), "{error}");
+    assert!(error.contains("--template"), "{error}");
+    for yaml in [
+        "---\nVersion: 2012-10-17\n",
+        "# a policy\nVersion: '2012-10-17'\n",
+    ] {
+        let report = iam_eval::validate(
+            yaml,
+            iam_eval::PolicyType::Identity,
+            &iam_eval::Options::default(),
+        );
+        assert!(
+            report.errors[0].to_string().contains("looks like YAML"),
+            "{yaml}"
+        );
+    }
+    let broken = r#"{"Version": "2012-10-17", "Statement": [}"#;
+    let report = iam_eval::validate(
+        broken,
+        iam_eval::PolicyType::Identity,
+        &iam_eval::Options::default(),
+    );
+    assert!(!report.errors[0].to_string().contains("YAML"));
+}

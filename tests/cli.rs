@@ -345,3 +345,25 @@ fn cognito_text_tells_apart_requests_that_differ_only_in_context() {
         "us-east-1:2222bbbb-0000-4000-8000-000000000002"
     );
 }
+
+/// `validate --template` validates every policy a template holds, each
+/// named by its template path; a YAML file read as a JSON policy says so.
+#[test]
+fn validate_reads_templates_and_names_yaml_given_as_json() {
+    let out = iam_eval(&[
+        "validate",
+        "--template",
+        "fixtures/templates/notes-app.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(
+            "fixtures/templates/notes-app.yaml:Resources.AuthRole.Properties.AssumeRolePolicyDocument: valid trust policy"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let out = iam_eval(&["validate", "fixtures/templates/notes-app.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("looks like YAML"), "{}", stdout(&out));
+}
