@@ -104,7 +104,7 @@ use crate::service_data::ServiceData;
 use crate::set::{PolicySet, PolicySetBuilder};
 use crate::PolicyError;
 
-pub use report::{access_report, AccessReport, ActionAccess, ServiceAccess};
+pub use report::{access_report, session_access_report, AccessReport, ActionAccess, ServiceAccess};
 
 use automaton::{render, Region, Sym};
 use search::{Approximation, Branch, Outcome2, Search, Side};

@@ -12,6 +12,7 @@ use crate::compile::{CompiledPolicy, CompiledStatement};
 use crate::options::Options;
 use crate::policy::{Effect, PolicyType};
 use crate::service_data::ServiceData;
+use crate::set::PolicySet;
 use crate::PolicyError;
 
 /// What one action is allowed on.
@@ -40,8 +41,8 @@ pub struct ServiceAccess {
     pub levels: BTreeMap<String, Vec<ActionAccess>>,
 }
 
-/// Everything a policy allows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Everything a policy allows (by default: nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AccessReport {
     /// Services in prefix order.
     pub services: Vec<ServiceAccess>,
@@ -75,10 +76,57 @@ pub fn access_report(
     Ok(report_of(compiled))
 }
 
+/// Lists what a set of policies allows together, as a session's
+/// credentials do: the identity-based policies' Allows, less every Deny of
+/// the set, and only the actions that each session policy and permissions
+/// boundary in it allows too (E4). A Cognito guest's session is one such
+/// set: its role's policies scoped down by Cognito's session policy (CG3).
+///
+/// ```
+/// use iam_eval::analysis::session_access_report;
+/// use iam_eval::{PolicySet, PolicyType};
+/// let mut builder = PolicySet::builder();
+/// builder.add("role", PolicyType::Identity, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","iam:GetUser"],"Resource":"*"}}"#)?;
+/// builder.add("scope-down", PolicyType::Session, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#)?;
+/// let report = session_access_report(&builder.build());
+/// let services: Vec<_> = report.services.iter().map(|s| s.service.as_str()).collect();
+/// assert_eq!(services, ["s3"]);
+/// # Ok::<(), iam_eval::PolicyError>(())
+/// ```
+pub fn session_access_report(set: &PolicySet) -> AccessReport {
+    let of_type = |kind: PolicyType| -> Vec<&CompiledPolicy> {
+        set.policies()
+            .iter()
+            .filter(|p| p.policy_type == kind)
+            .collect()
+    };
+    let guardrails = [
+        ("the session policy", of_type(PolicyType::Session)),
+        ("the permissions boundary", of_type(PolicyType::Boundary)),
+    ];
+    report_of_set(&of_type(PolicyType::Identity), &guardrails)
+}
+
 pub(crate) fn report_of(policy: &CompiledPolicy) -> AccessReport {
-    let globs = action_globs(&[policy]);
-    let matches = |st: &CompiledStatement, s: usize, word: &[Sym]| {
-        let any = globs.iter().any(|(_, gs, g)| *gs == s && g.matches(word));
+    report_of_set(&[policy], &[])
+}
+
+/// The report of `granting` (whose Allows grant and whose Denies carve
+/// out), each action also needing an Allow from every non-empty group of
+/// `guardrails`, whose Denies carve out too.
+fn report_of_set(
+    granting: &[&CompiledPolicy],
+    guardrails: &[(&str, Vec<&CompiledPolicy>)],
+) -> AccessReport {
+    let mut all: Vec<&CompiledPolicy> = granting.to_vec();
+    for (_, group) in guardrails {
+        all.extend(group.iter().copied());
+    }
+    let globs = action_globs(&all);
+    let matches = |p: usize, st: &CompiledStatement, s: usize, word: &[Sym]| {
+        let any = globs
+            .iter()
+            .any(|(gp, gs, g)| *gp == p && *gs == s && g.matches(word));
         any != st.actions.negated
     };
     let mut services: Vec<ServiceAccess> = Vec::new();
@@ -94,23 +142,58 @@ pub(crate) fn report_of(policy: &CompiledPolicy) -> AccessReport {
                 conditions: Vec::new(),
                 statements: Vec::new(),
             };
-            for (s, st) in policy.statements.iter().enumerate() {
-                if !matches(st, s, &word) {
+            let mut withheld = false;
+            let mut offset = granting.len();
+            for (name, group) in guardrails {
+                let start = offset;
+                offset += group.len();
+                if group.is_empty() {
                     continue;
                 }
-                match st.effect {
-                    Effect::Allow => {
-                        access.statements.push(st.index);
-                        access.resources.extend(resources(st));
-                        access.conditions.extend(conditions(st));
-                    }
-                    Effect::Deny => {
-                        let mut text = resources(st).join(", ");
-                        let conds = conditions(st);
-                        if !conds.is_empty() {
-                            text.push_str(&format!(" when {}", conds.join(" and ")));
+                // E4: the guardrail must allow the action too.
+                let mut reach = Vec::new();
+                for (i, policy) in group.iter().enumerate() {
+                    for (s, st) in policy.statements.iter().enumerate() {
+                        if st.effect == Effect::Allow && matches(start + i, st, s, &word) {
+                            reach.extend(resources(st));
                         }
-                        access.except.push(text);
+                    }
+                }
+                if reach.is_empty() {
+                    withheld = true;
+                } else if !reach.iter().any(|r| r == "*") {
+                    dedup(&mut reach);
+                    access
+                        .conditions
+                        .push(format!("within {name}: {}", reach.join(", ")));
+                }
+            }
+            if withheld {
+                continue;
+            }
+            for (p, policy) in all.iter().enumerate() {
+                for (s, st) in policy.statements.iter().enumerate() {
+                    if !matches(p, st, s, &word) {
+                        continue;
+                    }
+                    // Only the granting policies' Allows grant.
+                    if st.effect == Effect::Allow && p >= granting.len() {
+                        continue;
+                    }
+                    match st.effect {
+                        Effect::Allow => {
+                            access.statements.push(st.index);
+                            access.resources.extend(resources(st));
+                            access.conditions.extend(conditions(st));
+                        }
+                        Effect::Deny => {
+                            let mut text = resources(st).join(", ");
+                            let conds = conditions(st);
+                            if !conds.is_empty() {
+                                text.push_str(&format!(" when {}", conds.join(" and ")));
+                            }
+                            access.except.push(text);
+                        }
                     }
                 }
             }
