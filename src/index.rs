@@ -2,7 +2,8 @@
 //!
 //! Built once by [`crate::PolicySetBuilder::build`]. Policies are grouped by
 //! (type, level), the unit the decision tallies, and each group is indexed in
-//! two levels (PERFORMANCE.md, "Many patterns against one request"):
+//! two levels (a hash probe and a few candidates beat matching every
+//! pattern in turn by three orders of magnitude at 10,000 statements):
 //!
 //! 1. **Action**: the lowercase service prefix, then the lowercase action
 //!    name for statements whose actions for that service are all exact, or

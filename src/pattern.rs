@@ -428,8 +428,8 @@ pub(crate) fn slot_match(
         false => Some(rest),
     };
     // The suffix (usually one `/`) first: the cheapest to rule out. Empty
-    // pieces are compared without touching memory (`same`), so the
-    // PERFORMANCE.md pitfall with empty slices cannot arise.
+    // pieces are compared without touching memory (`same`), so the slow
+    // `memcmp` path on an empty slice's dangling pointer cannot arise.
     tail.is_some_and(|tail| bytes_eq(tail, suffix.as_bytes(), case))
         && bytes_eq(head, prefix.as_bytes(), case)
         && bytes_eq(middle, value.as_bytes(), case)
@@ -464,8 +464,8 @@ fn pieces_match(text: &str, head: &str, middle: &[Arc<str>], tail: &str, case: C
 #[inline]
 pub(crate) fn literal_eq(literal: &str, text: &str, case: Case) -> bool {
     // An empty literal needs no compare. (`same` compares empty slices
-    // without touching memory, so PERFORMANCE.md's pitfall with them cannot
-    // arise either way.)
+    // without touching memory, so the slow `memcmp` path on an empty
+    // slice's dangling pointer cannot arise either way.)
     literal.len() == text.len()
         && (literal.is_empty() || bytes_eq(literal.as_bytes(), text.as_bytes(), case))
 }
