@@ -46,6 +46,7 @@ mod grammar;
 mod keys;
 mod never_applies;
 mod permissive;
+mod resource_type;
 mod resources;
 mod trust;
 mod variables;
@@ -59,6 +60,8 @@ use crate::json::LineIndex;
 use crate::options::Options;
 use crate::parse::{parse_document, Diagnostics};
 use crate::policy::{Item, PolicyType, Statement};
+
+pub use resource_type::RESOURCE_TYPES;
 
 /// How serious a finding is, with Access Analyzer's meanings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -292,6 +295,12 @@ pub struct LintConfig {
     pub options: Options,
     /// Who can assume the role the policy is attached to.
     pub public_role: PublicRole,
+    /// The resource type a resource-based or trust policy is attached to,
+    /// as `ValidatePolicy`'s `validatePolicyResourceType` names it (one of
+    /// [`RESOURCE_TYPES`], e.g. `AWS::S3::Bucket`). Only with it do
+    /// `UNSUPPORTED_ACTION_IN_POLICY` and `UNSUPPORTED_RESOURCE_ARN_IN_POLICY`
+    /// run; an unknown name runs neither.
+    pub resource_type: Option<String>,
 }
 
 impl LintConfig {
@@ -461,6 +470,9 @@ pub const CHECKS: &[Check] = &[
     // 11. Redundant entries.
     check!("REDUNDANT_ACTION", Suggestion, "an action another entry of the same `Action` already covers", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-redundant-action"),
     check!("REDUNDANT_RESOURCE", Suggestion, "a resource another entry of the same `Resource` already covers", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-redundant-resource"),
+    // 12. A resource-based policy against its resource type (only with `LintConfig::resource_type`).
+    check!("UNSUPPORTED_ACTION_IN_POLICY", Error, "an action of a service the policy's resource type does not hold (`kms:` in a bucket policy); runs only with a resource type", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-action-in-policy"),
+    check!("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", Error, "a resource ARN that is not of the policy's resource type (a KMS key in a bucket policy); runs only with a resource type", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-resource-arn-in-policy"),
 ];
 
 /// The check with `code`, if there is one.
@@ -492,6 +504,7 @@ pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Fin
         permissive::check(&mut cx, &document);
         never_applies::check(&mut cx, &document);
         catalog::check(&mut cx, &document);
+        resource_type::check(&mut cx, &document);
     }
     let mut findings = cx.findings;
     findings.sort_by(|a, b| {

@@ -391,3 +391,224 @@ fn cli_errors_exit_1() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("NO_SUCH_CODE"));
 }
+
+/// The resource-type codes of `policy` linted as `policy_type` attached to
+/// `resource_type` (the other checks are pinned elsewhere).
+fn codes_for(
+    policy: &str,
+    policy_type: PolicyType,
+    resource_type: Option<&str>,
+) -> Vec<&'static str> {
+    let mut config = LintConfig::default();
+    config.resource_type = resource_type.map(str::to_owned);
+    lint(policy, policy_type, &config)
+        .into_iter()
+        .map(|f| f.issue_code)
+        .filter(|c| c.starts_with("UNSUPPORTED_"))
+        .collect()
+}
+
+fn resource_policy(action: &str, resource: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:root"}},"Action":{action},"Resource":{resource}}}]}}"#
+    )
+}
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-action-in-policy
+#[test]
+fn unsupported_action_in_policy_names_actions_of_another_service() {
+    let bucket = Some("AWS::S3::Bucket");
+    let kms = resource_policy(
+        r#"["s3:GetObject","kms:Decrypt"]"#,
+        r#""arn:aws:s3:::notes/*""#,
+    );
+    let mut config = LintConfig::default();
+    config.resource_type = bucket.map(str::to_owned);
+    let findings = lint(&kms, PolicyType::Resource, &config);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f.issue_code, "UNSUPPORTED_ACTION_IN_POLICY");
+    assert_eq!(f.finding_type, FindingType::Error);
+    assert_eq!(
+        f.message,
+        "The action kms:Decrypt is not supported for the resource-based policy attached to resource type S3 Bucket."
+    );
+    assert_eq!(f.locations[0].json_path(), "Statement[0].Action[1]");
+    // Without a resource type the check does not run; nor for an identity policy.
+    assert!(codes_for(&kms, PolicyType::Resource, None).is_empty());
+    assert!(codes_for(&kms, PolicyType::Identity, bucket).is_empty());
+    // Near misses: `*`, a wildcard service, other case of the right prefix.
+    for action in [
+        r#""*""#,
+        r#""s*:GetObject""#,
+        r#""S3:GetObject""#,
+        r#""s3:*""#,
+    ] {
+        let text = resource_policy(action, r#""arn:aws:s3:::notes/*""#);
+        assert!(
+            codes_for(&text, PolicyType::Resource, bucket).is_empty(),
+            "{action}"
+        );
+    }
+    // A DynamoDB table policy holds `dynamodb:` actions only.
+    let table = Some("AWS::DynamoDB::Table");
+    let arn = r#""arn:aws:dynamodb:us-east-1:111122223333:table/Notes""#;
+    assert!(codes_for(
+        &resource_policy(r#""dynamodb:GetItem""#, arn),
+        PolicyType::Resource,
+        table
+    )
+    .is_empty());
+    assert_eq!(
+        codes_for(
+            &resource_policy(r#""s3:GetObject""#, arn),
+            PolicyType::Resource,
+            table
+        ),
+        ["UNSUPPORTED_ACTION_IN_POLICY"]
+    );
+    // A role trust policy holds `sts:` actions only; the grammar already
+    // rejects any other (`INVALID_ACTION`), so this check adds nothing there.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    assert!(codes_for(
+        trust,
+        PolicyType::Trust,
+        Some("AWS::IAM::AssumeRolePolicyDocument")
+    )
+    .is_empty());
+}
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-resource-arn-in-policy
+#[test]
+fn unsupported_resource_arn_in_policy_names_arns_of_another_type() {
+    let cases: &[(&str, &str, bool)] = &[
+        // Bucket policies: bucket and object ARNs, or a wildcard that can be one.
+        ("AWS::S3::Bucket", "arn:aws:s3:::notes", true),
+        (
+            "AWS::S3::Bucket",
+            "arn:aws:s3:::notes/${aws:userid}/*",
+            true,
+        ),
+        ("AWS::S3::Bucket", "arn:aws:*:::notes", true),
+        ("AWS::S3::Bucket", "*", true),
+        (
+            "AWS::S3::Bucket",
+            "arn:aws:kms:us-east-1:111122223333:key/1",
+            false,
+        ),
+        (
+            "AWS::S3::Bucket",
+            "arn:aws:s3:us-east-1:111122223333:accesspoint/ap",
+            false,
+        ),
+        // Access point policies: access point ARNs (and their objects).
+        (
+            "AWS::S3::AccessPoint",
+            "arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/*",
+            true,
+        ),
+        (
+            "AWS::S3::AccessPoint",
+            "arn:aws:s3:us-east-1:111122223333:access*",
+            true,
+        ),
+        ("AWS::S3::AccessPoint", "arn:aws:s3:::notes/*", false),
+        // Table policies: table and index ARNs; stream policies: stream ARNs.
+        (
+            "AWS::DynamoDB::Table",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/Notes",
+            true,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/Notes/index/ByDate",
+            true,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/Notes/*",
+            true,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/Notes/stream/2024-01-01T00:00:00.000",
+            false,
+        ),
+        ("AWS::DynamoDB::Table", "arn:aws:s3:::notes", false),
+        (
+            "AWS::DynamoDB::Stream",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/Notes/stream/2024-01-01T00:00:00.000",
+            true,
+        ),
+        (
+            "AWS::DynamoDB::Stream",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/Notes",
+            false,
+        ),
+    ];
+    for (resource_type, arn, supported) in cases {
+        let service = if resource_type.contains("DynamoDB") {
+            "dynamodb"
+        } else {
+            "s3"
+        };
+        let text = resource_policy(&format!(r#""{service}:*""#), &format!(r#""{arn}""#));
+        let codes = codes_for(&text, PolicyType::Resource, Some(resource_type));
+        let want: &[&str] = if *supported {
+            &[]
+        } else {
+            &["UNSUPPORTED_RESOURCE_ARN_IN_POLICY"]
+        };
+        assert_eq!(codes, want, "{resource_type} {arn}");
+    }
+    let text = resource_policy(
+        r#""s3:GetObject""#,
+        r#""arn:aws:kms:us-east-1:111122223333:key/1""#,
+    );
+    let mut config = LintConfig::default();
+    config.resource_type = Some("AWS::S3::Bucket".to_owned());
+    let findings = lint(&text, PolicyType::Resource, &config);
+    assert_eq!(findings[0].finding_type, FindingType::Error);
+    assert!(findings[0]
+        .message
+        .ends_with("attached to resource type S3 Bucket."));
+    assert_eq!(
+        findings[0].locations[0].json_path(),
+        "Statement[0].Resource"
+    );
+}
+
+#[test]
+fn cli_resource_type_turns_on_the_resource_type_checks() {
+    let text = resource_policy(r#""kms:Decrypt""#, r#""arn:aws:s3:::notes/*""#);
+    let dir = std::env::temp_dir().join(format!("iam-eval-lint-rt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bucket.json");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let out = iam_eval(&[
+        "lint",
+        "--type",
+        "resource",
+        "--resource-type",
+        "AWS::S3::Bucket",
+        file,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("ERROR UNSUPPORTED_ACTION_IN_POLICY"));
+    let without = iam_eval(&["lint", "--type", "resource", file]);
+    assert_eq!(without.status.code(), Some(0), "{}", stdout(&without));
+    // Only for resource and trust policies, and only the types Access Analyzer names.
+    let identity = iam_eval(&["lint", "--resource-type", "AWS::S3::Bucket", file]);
+    assert_eq!(identity.status.code(), Some(1));
+    let unknown = iam_eval(&[
+        "lint",
+        "--type",
+        "resource",
+        "--resource-type",
+        "AWS::S3::Bukket",
+        file,
+    ]);
+    assert_ne!(unknown.status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

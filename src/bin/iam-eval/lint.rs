@@ -4,7 +4,9 @@
 //! Analyzer's `ValidatePolicyFinding` shape (as in `ValidatePolicy`'s
 //! response).
 
-use iam_eval::lint::{check, lint, public_role, Finding, LintConfig, PublicRole, CHECKS};
+use iam_eval::lint::{
+    check, lint, public_role, Finding, LintConfig, PublicRole, CHECKS, RESOURCE_TYPES,
+};
 use iam_eval::PolicyType;
 use serde_json::Value;
 
@@ -29,6 +31,18 @@ pub(crate) struct Args {
     /// `--template` find out for themselves).
     #[arg(long, value_name = "WHO", value_parser = ["guests", "signed-in", "unknown"])]
     public_role: Option<String>,
+    /// The resource type the policy is attached to, as Access Analyzer's
+    /// `ValidatePolicy` names it (`AWS::S3::Bucket`, `AWS::DynamoDB::Table`,
+    /// `AWS::IAM::AssumeRolePolicyDocument`…); with `--type resource` or
+    /// `trust` it turns on `UNSUPPORTED_ACTION_IN_POLICY` and
+    /// `UNSUPPORTED_RESOURCE_ARN_IN_POLICY`.
+    #[arg(
+        long,
+        value_name = "TYPE",
+        value_parser = clap::builder::PossibleValuesParser::new(RESOURCE_TYPES),
+        conflicts_with_all = ["pool", "template"]
+    )]
+    resource_type: Option<String>,
     /// Lint every policy of an identity pool file (the `cognito --pool`
     /// format): each role's trust policy, and its policies with the role's
     /// reach (guests, any signed-in user) setting how loud broad grants are.
@@ -232,6 +246,15 @@ pub(crate) fn run(args: Args) -> Result<Exit, String> {
         Some("signed-in") => PublicRole::AnySignedInUser,
         _ => PublicRole::Unknown,
     };
+    if let Some(resource_type) = &args.resource_type {
+        if !matches!(args.policy_type, PolicyType::Resource | PolicyType::Trust) {
+            return Err(format!(
+                "--resource-type {resource_type} needs --type resource or --type trust, not {}",
+                args.policy_type
+            ));
+        }
+        config.resource_type = Some(resource_type.clone());
+    }
     for code in &args.disable {
         if check(code).is_none() {
             let known: Vec<&str> = CHECKS.iter().map(|c| c.code).collect();
