@@ -46,6 +46,7 @@ mod grammar;
 mod keys;
 mod never_applies;
 mod permissive;
+mod private_ip;
 mod resource_type;
 mod resources;
 mod trust;
@@ -473,6 +474,9 @@ pub const CHECKS: &[Check] = &[
     // 12. A resource-based policy against its resource type (only with `LintConfig::resource_type`).
     check!("UNSUPPORTED_ACTION_IN_POLICY", Error, "an action of a service the policy's resource type does not hold (`kms:` in a bucket policy); runs only with a resource type", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-action-in-policy"),
     check!("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", Error, "a resource ARN that is not of the policy's resource type (a KMS key in a bucket policy); runs only with a resource type", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-resource-arn-in-policy"),
+    // 13. `aws:SourceIp` against private ranges.
+    check!("PRIVATE_IP_ADDRESS", Error, "`IpAddress` on `aws:SourceIp` with only private ranges (RFC 1918, fc00::/7): it never matches", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-private-ip-address"),
+    check!("PRIVATE_NOT_IP_ADDRESS", Error, "`NotIpAddress` on `aws:SourceIp` with only private ranges: it always matches", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-private-not-ip-address"),
 ];
 
 /// The check with `code`, if there is one.
@@ -505,6 +509,7 @@ pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Fin
         never_applies::check(&mut cx, &document);
         catalog::check(&mut cx, &document);
         resource_type::check(&mut cx, &document);
+        private_ip::check(&mut cx, &document);
     }
     let mut findings = cx.findings;
     findings.sort_by(|a, b| {

@@ -612,3 +612,27 @@ fn cli_resource_type_turns_on_the_resource_type_checks() {
     assert_ne!(unknown.status.code(), Some(0));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-private-ip-address
+#[test]
+fn private_source_ip_ranges_are_errors_at_the_key() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/16","192.168.1.0/24"]}}}]}"#;
+    let findings = lint(text, PolicyType::Identity, &LintConfig::default());
+    let f = findings
+        .iter()
+        .find(|f| f.issue_code == "PRIVATE_NOT_IP_ADDRESS")
+        .unwrap();
+    assert_eq!(f.finding_type, FindingType::Error);
+    assert!(f
+        .message
+        .contains("include only private IP addresses and has no effect"));
+    assert_eq!(
+        f.locations[0].path.last(),
+        Some(&PathElement::Key("aws:SourceIp".to_owned()))
+    );
+    // One public range and the Deny works for it: nothing to report.
+    let mixed = text.replace("192.168.1.0/24", "203.0.113.0/24");
+    assert!(lint(&mixed, PolicyType::Identity, &LintConfig::default())
+        .iter()
+        .all(|f| !f.issue_code.starts_with("PRIVATE_")));
+}
