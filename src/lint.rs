@@ -40,6 +40,7 @@
 //! from 0 (see [`Position`]). `iam-eval lint --json` prints each finding in
 //! exactly that shape.
 
+mod arn_account;
 mod catalog;
 mod conditions;
 mod grammar;
@@ -477,6 +478,8 @@ pub const CHECKS: &[Check] = &[
     // 13. `aws:SourceIp` against private ranges.
     check!("PRIVATE_IP_ADDRESS", Error, "`IpAddress` on `aws:SourceIp` with only private ranges (RFC 1918, fc00::/7): it never matches", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-private-ip-address"),
     check!("PRIVATE_NOT_IP_ADDRESS", Error, "`NotIpAddress` on `aws:SourceIp` with only private ranges: it always matches", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-private-not-ip-address"),
+    // 14. Resource ARNs against the service data's ARN formats.
+    check!("ARN_ACCOUNT_NOT_ALLOWED", Error, "an account ID in a resource ARN whose every fitting ARN format has none (an S3 bucket or object)", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-arn-account-not-allowed"),
 ];
 
 /// The check with `code`, if there is one.
@@ -510,6 +513,7 @@ pub fn lint(text: &str, policy_type: PolicyType, config: &LintConfig) -> Vec<Fin
         catalog::check(&mut cx, &document);
         resource_type::check(&mut cx, &document);
         private_ip::check(&mut cx, &document);
+        arn_account::check(&mut cx, &document);
     }
     let mut findings = cx.findings;
     findings.sort_by(|a, b| {

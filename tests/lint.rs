@@ -636,3 +636,21 @@ fn private_source_ip_ranges_are_errors_at_the_key() {
         .iter()
         .all(|f| !f.issue_code.starts_with("PRIVATE_")));
 }
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-arn-account-not-allowed
+#[test]
+fn an_account_in_a_bucket_arn_is_an_error_at_the_resource() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::notes/*","arn:aws:s3::111122223333:notes/*"]}]}"#;
+    let findings = lint(text, PolicyType::Identity, &LintConfig::default());
+    let f: Vec<_> = findings
+        .iter()
+        .filter(|f| f.issue_code == "ARN_ACCOUNT_NOT_ALLOWED")
+        .collect();
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(f[0].finding_type, FindingType::Error);
+    assert_eq!(
+        f[0].message,
+        "The service s3 does not support specifying an account ID in the resource ARN."
+    );
+    assert_eq!(f[0].locations[0].json_path(), "Statement[0].Resource[1]");
+}
