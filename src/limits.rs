@@ -244,16 +244,7 @@ impl Limits {
     /// AWS's quota (for identity policies, that of
     /// [`Limits::identity_attachment`]) when `report_aws_quotas`, else none.
     pub fn policy_chars(&self, policy_type: PolicyType) -> Option<usize> {
-        let override_ = match policy_type {
-            PolicyType::Identity => self.identity_policy_chars,
-            PolicyType::Resource => self.resource_policy_chars,
-            PolicyType::Trust => self.trust_policy_chars,
-            PolicyType::Boundary => self.boundary_policy_chars,
-            PolicyType::Scp => self.scp_chars,
-            PolicyType::Rcp => self.rcp_chars,
-            PolicyType::Session => self.session_policy_chars,
-        };
-        override_.or_else(|| {
+        self.quota_override(policy_type).or_else(|| {
             self.report_aws_quotas.then(|| match policy_type {
                 PolicyType::Identity => self
                     .identity_attachment
@@ -261,6 +252,19 @@ impl Limits {
                 _ => Self::aws_quota(policy_type),
             })
         })
+    }
+
+    /// The quota configured for `policy_type` in place of AWS's, if any.
+    fn quota_override(&self, policy_type: PolicyType) -> Option<usize> {
+        match policy_type {
+            PolicyType::Identity => self.identity_policy_chars,
+            PolicyType::Resource => self.resource_policy_chars,
+            PolicyType::Trust => self.trust_policy_chars,
+            PolicyType::Boundary => self.boundary_policy_chars,
+            PolicyType::Scp => self.scp_chars,
+            PolicyType::Rcp => self.rcp_chars,
+            PolicyType::Session => self.session_policy_chars,
+        }
     }
 
     /// The size of `text` as AWS counts it against the quotas: characters
@@ -298,16 +302,7 @@ impl Limits {
         let quota = self.policy_chars(policy_type)?;
         let offset = Self::first_over_quota(text, quota)?;
         let size = Self::policy_size(text);
-        let overridden = match policy_type {
-            PolicyType::Identity => self.identity_policy_chars,
-            PolicyType::Resource => self.resource_policy_chars,
-            PolicyType::Trust => self.trust_policy_chars,
-            PolicyType::Boundary => self.boundary_policy_chars,
-            PolicyType::Scp => self.scp_chars,
-            PolicyType::Rcp => self.rcp_chars,
-            PolicyType::Session => self.session_policy_chars,
-        }
-        .is_some();
+        let overridden = self.quota_override(policy_type).is_some();
         let subject = if overridden {
             format!("the configured quota for a {policy_type} policy")
         } else {

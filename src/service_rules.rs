@@ -44,11 +44,16 @@ pub(crate) fn required_policy(action: &str, resource: &ArnText<'_>) -> RequiredP
     let Some(arn) = resource.arn() else {
         return RequiredPolicy::None;
     };
+    // Any case of the service: with `Options::arn_head_ignore_case` a
+    // policy for `kms` matches `KMS`, and the rule must not be slipped by it.
     let [_, service, _, _] = arn.head;
-    if service == "kms" && arn.resource.starts_with("key/") && has_service(action, "kms") {
+    if service.eq_ignore_ascii_case("kms")
+        && arn.resource.starts_with("key/")
+        && has_service(action, "kms")
+    {
         return RequiredPolicy::KeyPolicy;
     }
-    if service == "iam"
+    if service.eq_ignore_ascii_case("iam")
         && arn.resource.starts_with("role/")
         && TRUST_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(action))
     {
@@ -147,6 +152,11 @@ mod tests {
         assert_eq!(required("kms:ListKeys", "*"), RequiredPolicy::None);
         assert_eq!(required("s3:GetObject", key), RequiredPolicy::None);
         assert!(!needs_key_policy("kmsx:Decrypt", &ArnText::parse(key)));
+        // A head in capitals is still a key (the head may match ignoring case).
+        assert!(needs_key_policy(
+            "kms:Decrypt",
+            &ArnText::parse("arn:aws:KMS:us-east-1:111122223333:key/k")
+        ));
     }
 
     /// T1: the trust actions on a role; not on a user, and not other actions.
