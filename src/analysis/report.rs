@@ -142,35 +142,6 @@ fn report_of_set(
                 conditions: Vec::new(),
                 statements: Vec::new(),
             };
-            let mut withheld = false;
-            let mut offset = granting.len();
-            for (name, group) in guardrails {
-                let start = offset;
-                offset += group.len();
-                if group.is_empty() {
-                    continue;
-                }
-                // E4: the guardrail must allow the action too.
-                let mut reach = Vec::new();
-                for (i, policy) in group.iter().enumerate() {
-                    for (s, st) in policy.statements.iter().enumerate() {
-                        if st.effect == Effect::Allow && matches(start + i, st, s, &word) {
-                            reach.extend(resources(st));
-                        }
-                    }
-                }
-                if reach.is_empty() {
-                    withheld = true;
-                } else if !reach.iter().any(|r| r == "*") {
-                    dedup(&mut reach);
-                    access
-                        .conditions
-                        .push(format!("within {name}: {}", reach.join(", ")));
-                }
-            }
-            if withheld {
-                continue;
-            }
             for (p, policy) in all.iter().enumerate() {
                 for (s, st) in policy.statements.iter().enumerate() {
                     if !matches(p, st, s, &word) {
@@ -202,6 +173,37 @@ fn report_of_set(
             if access.statements.is_empty() || fully_denied {
                 continue;
             }
+            // Only now the guardrails, for the few actions the policies grant.
+            let mut withheld = false;
+            let mut offset = granting.len();
+            for (name, group) in guardrails {
+                let start = offset;
+                offset += group.len();
+                if group.is_empty() {
+                    continue;
+                }
+                // E4: the guardrail must allow the action too.
+                let mut reach = Vec::new();
+                for (i, policy) in group.iter().enumerate() {
+                    for (s, st) in policy.statements.iter().enumerate() {
+                        if st.effect == Effect::Allow && matches(start + i, st, s, &word) {
+                            reach.extend(resources(st));
+                        }
+                    }
+                }
+                if reach.is_empty() {
+                    withheld = true;
+                } else if !reach.iter().any(|r| r == "*") {
+                    dedup(&mut reach);
+                    access
+                        .conditions
+                        .push(format!("within {name}: {}", reach.join(", ")));
+                }
+            }
+            if withheld {
+                continue;
+            }
+
             dedup(&mut access.resources);
             dedup(&mut access.conditions);
             dedup(&mut access.except);
